@@ -1,0 +1,65 @@
+"""Encryption of confidential text at rest.
+
+Keys come from settings.RAPPORT_ENCRYPTION_KEYS (environment or key file,
+never the database). The first key encrypts; every key decrypts, so a new key
+can be put first and `manage.py rotate_keys` re-encrypts old rows before the old
+key is dropped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+# Stored values start with this marker so that plaintext slipped in by a bug is
+# recognisable and rejected rather than silently served.
+TOKEN_PREFIX = "fernet:"  # noqa: S105 - a marker, not a secret
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted with any configured key."""
+
+
+@lru_cache(maxsize=4)
+def _multifernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured(
+            "No encryption keys: set RAPPORT_ENCRYPTION_KEYS (comma-separated Fernet keys) "
+            "or run `make run`, which writes a development key file."
+        )
+    try:
+        return MultiFernet([Fernet(key.encode()) for key in keys])
+    except ValueError as error:
+        raise ImproperlyConfigured(f"RAPPORT_ENCRYPTION_KEYS holds a malformed key: {error}") from error
+
+
+def cipher() -> MultiFernet:
+    return _multifernet(tuple(settings.RAPPORT_ENCRYPTION_KEYS))
+
+
+def encrypt(plaintext: str) -> str:
+    return TOKEN_PREFIX + cipher().encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+
+def decrypt(stored: str) -> str:
+    if not stored.startswith(TOKEN_PREFIX):
+        raise DecryptionError("stored value is not an encrypted token")
+    try:
+        return cipher().decrypt(stored[len(TOKEN_PREFIX) :].encode("ascii")).decode("utf-8")
+    except InvalidToken as error:
+        raise DecryptionError("no configured key decrypts this value") from error
+
+
+def reencrypt(stored: str) -> str:
+    """The same plaintext under the first (current) key."""
+    if not stored.startswith(TOKEN_PREFIX):
+        raise DecryptionError("stored value is not an encrypted token")
+    token = cipher().rotate(stored[len(TOKEN_PREFIX) :].encode("ascii"))
+    return TOKEN_PREFIX + token.decode("ascii")
+
+
+def generate_key() -> str:
+    return Fernet.generate_key().decode("ascii")

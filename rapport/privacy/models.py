@@ -1,0 +1,138 @@
+"""Releases of records to leaders, and the append-only access log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class Purpose(models.TextChoices):
+    """Why a record was read: the why-code of an access-log entry."""
+
+    RELATIONSHIP_PAGE = "relationship-page", "Viewed the relationship page"
+    TEACHER_SPACE = "teacher-space", "Viewed in the teacher's own space"
+    RELEASED_TO_LEADER = "released-to-leader", "Read by a leader it was released to"
+    RELEASE = "release", "Opened to release it to a leader"
+    EXPORT = "export", "Included in an export"
+    API = "api", "Read through the API"
+    SHARED_WITH_COACH_LEAD = "coach-lead", "Read by the coach lead it was shared with"
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def active(self) -> ReleaseQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class Release(models.Model):
+    """A teacher's decision to let one named leader read one shared record. Revocable."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    relationship = models.ForeignKey(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="releases"
+    )
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    released_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["leader", "content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "leader"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_release_per_leader",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"release of {self.content_type.model} #{self.object_id} to {self.leader}"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the access log is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the access log is append-only")
+
+
+class AccessLogEntry(models.Model):
+    """One read of one record by someone other than its author.
+
+    Entries are chained: each stores the hash of the one before it, so changing
+    or deleting any entry breaks every hash after it (`manage.py
+    verify_access_log`). Ids are plain integers, not foreign keys, so that
+    deleting a record or a relationship never deletes its history.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now)
+    accessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    relationship_id = models.PositiveBigIntegerField(db_index=True)
+    record_type = models.CharField(max_length=100)
+    record_id = models.PositiveBigIntegerField()
+    record_label = models.CharField(max_length=100)
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name_plural = "access log entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq}: {self.record_label} read ({self.purpose})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the access log is append-only")
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            [
+                self.seq,
+                self.at.isoformat(),
+                self.accessor_id,
+                self.relationship_id,
+                self.record_type,
+                self.record_id,
+                self.record_label,
+                self.purpose,
+                self.prev_hash,
+            ],
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class AccessLogHead(models.Model):
+    """The chain's last sequence number and hash; locked while appending."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"access log head at #{self.last_seq}"

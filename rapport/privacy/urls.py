@@ -1,0 +1,9 @@
+from django.urls import path
+
+from rapport.privacy import views
+
+urlpatterns = [
+    path("released/", views.released_to_me, name="released_to_me"),
+    path("released/<int:pk>/", views.released_record, name="released_record"),
+    path("me/releases/<int:pk>/revoke/", views.revoke_release, name="revoke_release"),
+]

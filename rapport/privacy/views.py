@@ -1,0 +1,42 @@
+"""What leaves the relationship: releases to leaders, and their revocation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from rapport.privacy import actions, policy
+from rapport.privacy.models import Purpose
+
+
+@login_required
+def released_to_me(request: HttpRequest) -> HttpResponse:
+    """A leader's list of what teachers chose to release to them (no content until opened)."""
+    if not request.user.is_leader:
+        raise PermissionDenied
+    releases = (
+        policy.releases_for_leader(request.user)
+        .select_related("relationship__teacher", "relationship__coach", "content_type")
+        .order_by("-released_at")
+    )
+    return render(request, "privacy/released_to_me.html", {"releases": releases})
+
+
+@login_required
+def released_record(request: HttpRequest, pk: int) -> HttpResponse:
+    release = policy.get_release_for_leader(request.user, pk)
+    record = policy.read_released_record(request.user, release, Purpose.RELEASED_TO_LEADER)
+    return render(request, "privacy/released_record.html", {"release": release, "record": record})
+
+
+@login_required
+@require_POST
+def revoke_release(request: HttpRequest, pk: int) -> HttpResponse:
+    release = policy.get_release_to_revoke(request.user, pk)
+    actions.revoke(release)
+    messages.success(request, f"{release.leader.full_name} can no longer read it.")
+    return redirect("teacher_space")

@@ -1,0 +1,32 @@
+"""Settings for the test suite: the development settings with fixed test keys.
+
+The database still comes from DATABASE_URL, so the same suite runs on SQLite
+(default) and on PostgreSQL.
+"""
+
+import os
+
+from rapport.settings import *  # noqa: F403
+from rapport.settings import BASE_DIR, DATABASES
+
+RAPPORT_ENV = "test"
+DEBUG = False
+# Two fixed keys so that rotation is exercised; never used outside tests.
+RAPPORT_ENCRYPTION_KEYS = [
+    "oWnP0lmCk9pvrh6h4Yy2bqB9xgW0GMxQ1Hcq4m2G5ZI=",
+    "9dLq1T3mHkq2p6yCq7sC1qHj3C0V6xg2aZ9mQ4lB8Uo=",
+]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Throttling stays on (it is tested), but a test's own failed logins must not
+# lock out the next test.
+AXES_ENABLED = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so the sentinel test can read the raw bytes and the
+    # browser tests' live server shares the database with the test.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / ".local" / f"test-{os.getpid()}.sqlite3"),
+    }
+else:
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RAPPORT_TEST_DB_NAME", "test_rapport")}

@@ -1,0 +1,102 @@
+"""The named people every access test uses, with clear relations between them.
+
+    coach ── coaches ──> teacher            (home school; leader leads it)
+    other_coach ── coaches ──> other_teacher (other school; other_leader leads it)
+    coach_lead leads coach; site_admin administers the district.
+
+Each principal is one person with one role, so a test that says "the leader"
+means exactly that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapport.people.models import CoachLeadAssignment, Role, User
+from rapport.privacy.actions import release
+from rapport.privacy.models import Release
+from rapport.relationships.models import Note, Relationship, Visibility
+from tests.factories import DistrictFactory, NoteFactory, RelationshipFactory, SchoolFactory, person
+
+PRINCIPALS = (
+    "anonymous",
+    "coach",
+    "other_coach",
+    "teacher",
+    "other_teacher",
+    "leader",
+    "other_leader",
+    "coach_lead",
+    "site_admin",
+)
+# Principals who must never see a relationship's private or shared content.
+OUTSIDERS = ("other_coach", "other_teacher", "leader", "other_leader", "coach_lead", "site_admin")
+
+
+@dataclass
+class World:
+    coach: User
+    other_coach: User
+    teacher: User
+    other_teacher: User
+    leader: User
+    other_leader: User
+    coach_lead: User
+    site_admin: User
+    relationship: Relationship
+    other_relationship: Relationship
+    private_note: Note
+    shared_note: Note
+    released_note: Note
+    release: Release
+
+    def principal(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+def build_world() -> World:
+    district = DistrictFactory(name="Test District")
+    home = SchoolFactory(district=district, name="Home School")
+    other = SchoolFactory(district=district, name="Other School")
+    coach = person(Role.Kind.COACH, home, full_name="Cora Coach", email="coach@example.test")
+    other_coach = person(
+        Role.Kind.COACH, other, full_name="Oscar Othercoach", email="other.coach@example.test"
+    )
+    teacher = person(Role.Kind.TEACHER, home, full_name="Tess Teacher", email="teacher@example.test")
+    other_teacher = person(
+        Role.Kind.TEACHER, other, full_name="Theo Otherteacher", email="other.teacher@example.test"
+    )
+    leader = person(Role.Kind.SCHOOL_LEADER, home, full_name="Lena Leader", email="leader@example.test")
+    other_leader = person(
+        Role.Kind.SCHOOL_LEADER, other, full_name="Olaf Otherleader", email="other.leader@example.test"
+    )
+    coach_lead = person(Role.Kind.COACH_LEAD, home, full_name="Cleo Coachlead", email="lead@example.test")
+    site_admin = person(Role.Kind.SITE_ADMIN, home, full_name="Sid Siteadmin", email="admin@example.test")
+    CoachLeadAssignment.objects.create(coach_lead=coach_lead, coach=coach)
+    relationship = RelationshipFactory(coach=coach, teacher=teacher, school=home)
+    other_relationship = RelationshipFactory(coach=other_coach, teacher=other_teacher, school=other)
+    private_note = NoteFactory(relationship=relationship, body="The coach's own private note.")
+    shared_note = NoteFactory(
+        relationship=relationship, body="A note shared with the teacher.", visibility=Visibility.SHARED
+    )
+    released_note = NoteFactory(
+        relationship=relationship, body="A note the teacher released.", visibility=Visibility.SHARED
+    )
+    (leader_release,) = release(released_note, [leader], by=teacher)
+    released_note.refresh_from_db()
+    return World(
+        coach=coach,
+        other_coach=other_coach,
+        teacher=teacher,
+        other_teacher=other_teacher,
+        leader=leader,
+        other_leader=other_leader,
+        coach_lead=coach_lead,
+        site_admin=site_admin,
+        relationship=relationship,
+        other_relationship=other_relationship,
+        private_note=private_note,
+        shared_note=shared_note,
+        released_note=released_note,
+        release=leader_release,
+    )
