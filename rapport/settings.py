@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "rapport.people",
     "rapport.privacy",
     "rapport.relationships",
+    "rapport.coaching",
+    "rapport.conversations",
     "rapport.demo",
 ]
 

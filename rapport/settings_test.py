@@ -17,7 +17,10 @@ RAPPORT_ENCRYPTION_KEYS = [
     "9dLq1T3mHkq2p6yCq7sC1qHj3C0V6xg2aZ9mQ4lB8Uo=",
 ]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Inline, except in a worker process started by the `rq_worker` fixture
+# (RAPPORT_TASKS=rq), which must enqueue follow-up tasks to Redis as well.
+if os.environ.get("RAPPORT_TASKS") != "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Throttling stays on (it is tested), but a test's own failed logins must not
 # lock out the next test.
 AXES_ENABLED = True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.utils.module_loading import autodiscover_modules
 from django.db import transaction
 from django.utils import timezone
 
@@ -349,6 +350,8 @@ def build(
         rng=rng,
         accounts=accounts,
     )
+    # Each capability's rapport/<app>/demo.py registers its history builders.
+    autodiscover_modules("demo")
     for builder in HISTORY_BUILDERS:
         builder(demo, years)
     return demo
