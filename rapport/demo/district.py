@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.utils.module_loading import autodiscover_modules
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from rapport.people.models import CoachLeadAssignment, District, Role, School, User
 from rapport.relationships.models import Note, Relationship, Visibility

@@ -9,6 +9,7 @@ sits in a job queue.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -35,9 +36,7 @@ def send(
         cc=list(cc),
         reply_to=list(reply_to),
     )
-    try:
+    with contextlib.suppress(TemplateDoesNotExist):
         message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
-    except TemplateDoesNotExist:
-        pass
     message.send()
     return message
