@@ -81,3 +81,7 @@ def verify(batch_size: int = 5000) -> VerificationResult:
     if head is None and count:
         problems.append("the chain head is missing")
     return VerificationResult(entries=count, head_hash=expected_prev, problems=problems)
+
+
+def chain_contains(entry_hash: str) -> bool:
+    return entry_hash == GENESIS_HASH or AccessLogEntry.objects.filter(entry_hash=entry_hash).exists()

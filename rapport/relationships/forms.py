@@ -11,7 +11,10 @@ NOTE_HONESTY_REMINDER = (
 )
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(forms.Form):
+    """A note's text and who can read it. A plain form: the actions write, so that
+    what changed (say, shared → private) is seen against the stored note."""
+
     body = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -20,23 +23,22 @@ class NoteForm(forms.ModelForm):
     )
     visibility = forms.ChoiceField(label="Who can read it", widget=forms.RadioSelect)
 
-    class Meta:
-        model = Note
-        fields = ["body", "visibility"]
-
-    def __init__(self, *args, relationship: Relationship, author, **kwargs):
+    def __init__(self, *args, relationship: Relationship, author, note: Note | None = None, **kwargs):
+        if note is not None:
+            kwargs.setdefault("initial", {"body": note.body, "visibility": note.visibility})
         super().__init__(*args, **kwargs)
         other = relationship.other_member(author)
         self.fields["visibility"].choices = [
             (Visibility.PRIVATE, "Private — only me"),
             (Visibility.SHARED, f"Shared with {other.full_name}"),
         ]
-        if self.instance.pk and self.instance.visibility == Visibility.RELEASED:
-            # Editing a released note keeps it released; going private withdraws releases.
-            self.fields["visibility"].choices.insert(
-                2, (Visibility.RELEASED, "Shared, and released to leaders by the teacher")
-            )
-        self.fields["visibility"].initial = Visibility.PRIVATE
+        if note is not None and note.visibility == Visibility.RELEASED:
+            # Editing a released note keeps it released; going private withdraws the releases.
+            self.fields["visibility"].choices = [
+                *self.fields["visibility"].choices,
+                (Visibility.RELEASED, "Shared, and released to leaders by the teacher"),
+            ]
+        self.fields["visibility"].initial = self.initial.get("visibility", Visibility.PRIVATE)
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()

@@ -1,0 +1,39 @@
+"""Re-encrypt every confidential field with the first key of RAPPORT_ENCRYPTION_KEYS.
+
+Rotation: put a new key first in RAPPORT_ENCRYPTION_KEYS (keep the old ones after
+it), run this command, then remove the old keys. Values are decrypted with
+whichever key fits and saved again, which encrypts them with the first key.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from rapport.privacy.fields import encrypted_fields
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt all confidential text with the current (first) encryption key."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, **options):
+        batch_size = options["batch_size"]
+        total = 0
+        for model, field in encrypted_fields():
+            pks = list(
+                model.objects.exclude(**{f"{field.name}__isnull": True})
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            for start in range(0, len(pks), batch_size):
+                with transaction.atomic():
+                    rows = list(
+                        model.objects.select_for_update()
+                        .filter(pk__in=pks[start : start + batch_size])
+                        .only("pk", field.name)
+                    )
+                    model.objects.bulk_update(rows, [field.name])
+            total += len(pks)
+            self.stdout.write(f"{model._meta.label}.{field.name}: {len(pks)} values re-encrypted")
+        self.stdout.write(self.style.SUCCESS(f"Done: {total} values now use the current key."))

@@ -1,0 +1,105 @@
+"""The access policy's rules, principal by principal, without HTTP."""
+
+import pytest
+from django.http import Http404
+
+from rapport.people.models import Role
+from rapport.privacy import actions, policy
+from rapport.privacy.models import Purpose
+from rapport.relationships.models import Note, Relationship, Visibility
+from tests.factories import NoteFactory, RelationshipFactory, person
+from tests.world import OUTSIDERS
+
+pytestmark = pytest.mark.django_db
+
+
+def visible(user, world):
+    return set(policy.visible_records(user, Note.objects.all()).values_list("pk", flat=True))
+
+
+def test_private_is_the_author_only(world):
+    assert world.private_note.pk in visible(world.coach, world)
+    for name in ("teacher", *OUTSIDERS):
+        assert world.private_note.pk not in visible(world.principal(name), world), name
+
+
+def test_shared_is_both_members_only(world):
+    for name in ("coach", "teacher"):
+        assert world.shared_note.pk in visible(world.principal(name), world)
+    for name in OUTSIDERS:
+        assert world.shared_note.pk not in visible(world.principal(name), world), name
+
+
+def test_released_adds_exactly_the_named_leader(world):
+    assert world.released_note.pk in visible(world.leader, world)
+    for name in ("other_leader", "other_coach", "other_teacher", "coach_lead", "site_admin"):
+        assert world.released_note.pk not in visible(world.principal(name), world), name
+
+
+def test_revoking_the_last_release_closes_the_door_and_returns_the_note_to_shared(world):
+    actions.revoke(world.release)
+    world.released_note.refresh_from_db()
+    assert world.released_note.visibility == Visibility.SHARED
+    assert world.released_note.pk not in visible(world.leader, world)
+    assert world.released_note.pk in visible(world.teacher, world)
+
+
+def test_a_superuser_flag_grants_nothing(world):
+    assert world.site_admin.is_superuser
+    assert visible(world.site_admin, world) == set()
+    with pytest.raises(Http404):
+        policy.get_relationship_for(world.site_admin, world.relationship.pk)
+
+
+def test_anonymous_sees_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert visible(AnonymousUser(), world) == set()
+    assert not policy.relationships_for(AnonymousUser()).exists()
+
+
+def test_only_the_author_may_change(world):
+    assert policy.can_change(world.coach, world.shared_note)
+    assert not policy.can_change(world.teacher, world.shared_note)
+    with pytest.raises(Http404):
+        policy.get_record_to_change(world.teacher, Note.objects.all(), world.shared_note.pk)
+
+
+def test_only_the_person_it_is_about_may_release_and_only_what_they_can_see(world):
+    assert policy.can_release(world.teacher, world.shared_note)
+    assert not policy.can_release(world.coach, world.shared_note)
+    assert not policy.can_release(world.teacher, world.private_note)
+    with pytest.raises(Http404):
+        policy.get_record_to_release(world.teacher, Note.objects.all(), world.private_note.pk)
+
+
+def test_get_record_for_logs_and_404s(world):
+    note = policy.get_record_for(
+        world.teacher, Note.objects.all(), world.shared_note.pk, Purpose.TEACHER_SPACE
+    )
+    assert note == world.shared_note
+    with pytest.raises(Http404):
+        policy.get_record_for(world.leader, Note.objects.all(), world.shared_note.pk, Purpose.TEACHER_SPACE)
+
+
+def test_leaders_for_a_relationship_are_its_school_and_district_leaders(world):
+    district_leader = person(Role.Kind.DISTRICT_LEADER, world.relationship.school, full_name="Dana District")
+    leaders = set(actions.leaders_for(world.relationship))
+    assert leaders == {world.leader, district_leader}
+
+
+def test_peer_coaching_is_symmetric():
+    school = RelationshipFactory().school
+    ana = person(Role.Kind.TEACHER, school, full_name="Ana Peer")
+    ben = person(Role.Kind.TEACHER, school, full_name="Ben Peer")
+    pair = RelationshipFactory(kind=Relationship.Kind.PEER, coach=ana, teacher=ben, school=school)
+
+    for me, other in ((ana, ben), (ben, ana)):
+        assert pair in policy.caseload_for(me)
+        assert pair in policy.coached_in(me)
+        assert pair.acts_as_coach(me) and pair.acts_as_teacher(me)
+        mine = NoteFactory(relationship=pair, author=me, visibility=Visibility.PRIVATE)
+        shared = NoteFactory(relationship=pair, author=me, visibility=Visibility.SHARED)
+        assert policy.can_view(me, mine) and not policy.can_view(other, mine)
+        assert policy.can_view(other, shared)
+        assert policy.can_release(other, shared) and policy.can_release(me, shared)
