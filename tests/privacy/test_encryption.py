@@ -66,6 +66,6 @@ def test_rotate_keys_re_encrypts_with_the_new_first_key(settings):
     assert new_token != old_token
     settings.RAPPORT_ENCRYPTION_KEYS = [NEW_KEY]  # the old key can now be dropped
     assert Note.objects.get(pk=note.pk).body == "Loves birdwatching"
+    settings.RAPPORT_ENCRYPTION_KEYS = [OLD_KEY]
     with pytest.raises(encryption.DecryptionError):
-        settings.RAPPORT_ENCRYPTION_KEYS = [OLD_KEY]
         encryption.decrypt(new_token)
