@@ -28,6 +28,7 @@ AXES_ENABLED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the sentinel test can read the raw bytes and the
     # browser tests' live server shares the database with the test.
+    (BASE_DIR / ".local").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / ".local" / f"test-{os.getpid()}.sqlite3"),
     }

@@ -106,3 +106,15 @@ def test_peer_coaching_is_symmetric():
         assert policy.can_view(other, shared)
         assert policy.can_release(other, shared)
         assert policy.can_release(me, shared)
+
+
+def test_each_of_a_teachers_coaches_is_a_separate_scope(world):
+    math_coach = person(Role.Kind.COACH, world.relationship.school, full_name="Mo Mathcoach")
+    math = RelationshipFactory(coach=math_coach, teacher=world.teacher, school=world.relationship.school, focus="Math")
+    math_shared = NoteFactory(relationship=math, visibility=Visibility.SHARED)
+
+    assert world.shared_note.pk not in visible(math_coach, world)
+    assert math_shared.pk not in visible(world.coach, world)
+    assert {world.shared_note.pk, math_shared.pk} <= visible(world.teacher, world)
+    with pytest.raises(Http404):
+        policy.get_relationship_for(math_coach, world.relationship.pk)
