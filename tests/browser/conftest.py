@@ -24,9 +24,12 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 TEST_PASSWORD = "a-long-test-password-4821"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls that
-# tests make around it are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the ORM calls
+    that browser tests make around it are still synchronous and safe."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ from django.conf import settings
 
 
 def run_manage(*args, env_overrides):
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    inherited = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args], env=env, capture_output=True, text=True, check=False
