@@ -32,8 +32,10 @@ def _orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """One chromium per test: Playwright's event loop must not outlive the test,
+    or the ORM in later tests would think it runs in async code."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is not installed (make test installs Debian's chromium)"
         if os.environ.get("CI") == "true":
