@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+
+from rapport.people.models import ImportRun
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -11,3 +14,25 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Roster file",
+        help_text="A OneRoster 1.1 zip (orgs.csv and users.csv) or a plain CSV (name, email, school, role).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.csv"}),
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[("", "Detect from the file"), *ImportRun.Format.choices],
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.RAPPORT_ROSTER_MAX_BYTES
+        if not upload.name.lower().endswith((".zip", ".csv")):
+            raise forms.ValidationError("Choose a .zip (OneRoster) or a .csv file.")
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+        return upload
