@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
+from django.db import DatabaseError
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -197,6 +198,17 @@ def test_an_email_that_belongs_to_someone_else_is_refused(tmp_path):
         '(sourcedId "other-system-7")'
     ]
     assert database_state() == before
+
+
+def test_a_failure_while_writing_leaves_the_database_as_it_was(monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(Role.objects, "bulk_create", disk_full)  # after districts, schools and people
+
+    with pytest.raises(DatabaseError):
+        run(DATA / "oneroster")
+    assert database_state() == [[], [], [], [], []]
 
 
 def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(tmp_path):
