@@ -26,7 +26,6 @@ import codecs
 import csv
 import io
 import zipfile
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -144,11 +143,15 @@ def _unzip(name: str, data: bytes) -> dict[str, bytes]:
                 if base in files:
                     raise _invalid(name, 0, f"holds two files named {base}")
                 files[base] = archive.read(entry)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
-        raise _invalid(name, 0, "is not a readable zip archive") from exc
+    except RosterInvalid:
+        raise
     except (NotImplementedError, RuntimeError) as exc:
-        # Encrypted or compressed in a way Python's zipfile does not read.
+        # Encrypted, or compressed in a way Python's zipfile does not read.
         raise _invalid(name, 0, f"cannot be unpacked ({exc})") from exc
+    except Exception as exc:
+        # zipfile fails on a damaged archive in many ways (BadZipFile, IndexError,
+        # zlib.error …); to the person who uploaded it they all mean the same.
+        raise _invalid(name, 0, "is not a readable zip archive") from exc
     return files
 
 

@@ -675,6 +675,20 @@ def test_arbitrary_bytes_never_raise_or_half_write(db, name, data):
     _imports_or_refuses_cleanly(name, data)
 
 
+GOOD_ZIP = zip_folder(DATA / "oneroster")
+
+
+@HYPOTHESIS
+@given(
+    damage=st.lists(st.tuples(st.integers(0, len(GOOD_ZIP) - 1), st.integers(0, 255)), min_size=1, max_size=4)
+)
+def test_damaged_zips_never_raise_or_half_write(db, damage):
+    data = bytearray(GOOD_ZIP)
+    for position, value in damage:
+        data[position] = value
+    _imports_or_refuses_cleanly("roster.zip", bytes(data))
+
+
 @HYPOTHESIS
 @given(text=st.text(max_size=400))
 def test_arbitrary_text_never_raises_or_half_writes(db, text):
