@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from rapport.people.forms import EmailAuthenticationForm
+from rapport.people.forms import EmailAuthenticationForm, FirstPasswordResetForm
 from rapport.web import views as web_views
 
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
         name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=FirstPasswordResetForm),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("rapport.people.urls")),

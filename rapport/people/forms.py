@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from rapport.people.models import ImportRun
+from rapport.people.models import ImportRun, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -14,6 +14,19 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+class FirstPasswordResetForm(PasswordResetForm):
+    """The reset email, also for people who have never had a password.
+
+    Imported and administrator-made accounts start with an unusable password
+    and choose their first one through this email. Django's form leaves such
+    accounts out (it expects them to sign in elsewhere); Rapport has no
+    elsewhere. Inactive accounts still get nothing.
+    """
+
+    def get_users(self, email: str):
+        return User.objects.filter(email=email.strip().lower(), is_active=True)
 
 
 class RosterUploadForm(forms.Form):

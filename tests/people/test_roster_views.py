@@ -164,3 +164,16 @@ def test_site_administrators_find_the_import(world, client_as):
         in client.get(reverse("site_admin_home")).content.decode()
     )
     assert "Roster import" not in client_as(world.coach).get(reverse("home")).content.decode()
+
+
+def test_an_imported_person_chooses_a_first_password_through_the_reset_email(
+    world, client_as, client, mailoutbox
+):
+    client_as(world.site_admin).post(
+        UPLOAD, {"file": staff_csv("Nia Holt,nia@x.example.org,Home School,teacher")}
+    )
+    client.logout()
+
+    client.post(reverse("password_reset"), {"email": "Nia@x.example.org"})
+
+    assert [message.to for message in mailoutbox] == [["nia@x.example.org"]]
