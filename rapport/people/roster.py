@@ -287,7 +287,6 @@ class Roster:
     people: list[PersonRow] = field(default_factory=list)
     pairs: list[PairRow] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
-    total_rows: int = 0
     errors: list[RosterError] = field(default_factory=list)
 
     def error(self, row: Row, reason: str) -> None:
@@ -418,8 +417,7 @@ def _parse_oneroster(source: Source, progress: Progress | None) -> Roster:
     if problems:
         raise RosterInvalid(problems + roster.errors)
 
-    roster.total_rows = len(org_rows) + len(user_rows)
-    ticker = _Ticker(progress, roster.total_rows)
+    ticker = _Ticker(progress, len(org_rows) + len(user_rows))
     orgs = _oneroster_orgs(roster, org_rows, ticker)
     _oneroster_users(roster, user_rows, orgs, ticker)
     return roster
@@ -544,7 +542,6 @@ def _parse_plain(source: Source, progress: Progress | None) -> Roster:
                 file, 1, "this is OneRoster's users.csv: import it in a zip or folder with orgs.csv"
             ) from None
         raise
-    roster.total_rows = len(rows)
     ticker = _Ticker(progress, len(rows))
     seen_emails = _Unique("email")
     for row in rows:
@@ -669,13 +666,7 @@ class Summary:
     @classmethod
     def from_json(cls, data: dict) -> Summary:
         tallies = {name: Tally(**data[name]) for name in ("people", "schools", "districts", "pairs")}
-        return cls(
-            **tallies,
-            format=data["format"],
-            roles_added=data["roles_added"],
-            deactivated=data["deactivated"],
-            skipped=data["skipped"],
-        )
+        return cls(**{**data, **tallies})
 
     @property
     def skipped_text(self) -> str:
