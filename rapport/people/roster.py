@@ -621,19 +621,23 @@ def _plain_pair(roster: Roster, row: Row, kind: str, email: str | None, schools:
 # --- Parsing entry point -------------------------------------------------------------------------------
 
 
+def detected_format(source: Source) -> str:
+    """A single CSV file is a plain CSV; a folder or zip is OneRoster."""
+    return Format.CSV if source.is_single_csv else Format.ONEROSTER
+
+
 def parse(source: Source, format: str = "", progress: Progress | None = None) -> Roster:
     """Read and check the files; row problems are collected in ``Roster.errors``.
 
     Raises RosterInvalid when a file cannot be read at all (encoding, missing
-    columns, no users.csv …). ``format`` is "" to detect it: a folder or zip
-    is OneRoster, a single CSV file is a plain CSV.
+    columns, no users.csv …). ``format`` "" means detected_format().
     """
-    if source.is_single_csv:
+    if format and format != detected_format(source):
         if format == Format.ONEROSTER:
             raise _invalid(source.name, 0, "OneRoster needs orgs.csv and users.csv: import a zip or folder")
-        return _parse_plain(source, progress)
-    if format == Format.CSV:
         raise _invalid(source.name, 0, "a plain CSV import takes one .csv file, not a zip or folder")
+    if source.is_single_csv:
+        return _parse_plain(source, progress)
     return _parse_oneroster(source, progress)
 
 

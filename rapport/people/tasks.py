@@ -50,6 +50,9 @@ def run_roster_import(run_id: int) -> None:
 
     try:
         source = roster.source_from_upload(run.file_name, bytes(run.upload or b""))
+        if not run.format:
+            run.format = roster.detected_format(source)
+            run.save(update_fields=["format"])
         summary = roster.import_roster(source, run.format, progress)
     except roster.RosterInvalid as invalid:
         _finish(run, ImportRun.Status.FAILED, errors=[str(error) for error in invalid.errors])
@@ -71,6 +74,5 @@ def _finish(
     run.errors = errors or []
     run.upload = None
     if summary is not None:
-        run.format = summary.format
         run.counts = summary.as_json()
     run.save(update_fields=["status", "finished_at", "errors", "upload", "format", "counts"])

@@ -101,7 +101,7 @@ def test_a_bad_file_fails_with_every_problem_listed_and_changes_nothing(world, c
     )
 
     run = ImportRun.objects.get()
-    assert run.status == ImportRun.Status.FAILED
+    assert (run.status, run.format) == (ImportRun.Status.FAILED, "csv")
     assert run.upload is None
     assert User.objects.count() == people
     page = client.get(run_url(run)).content.decode()
