@@ -308,39 +308,32 @@ class _Unique:
         return True
 
 
+def _check_text(roster: Roster, row: Row, value: str, what: str, limit: int = NAME_MAX) -> bool:
+    """Present, and short enough for the column it goes into."""
+    if not value:
+        roster.error(row, f"{what} is empty")
+        return False
+    if len(value) > limit:
+        roster.error(row, f"{what} is longer than {limit} characters")
+        return False
+    return True
+
+
 def _check_email(roster: Roster, row: Row, value: str, column: str = "email") -> str | None:
     email = value.lower()
-    if not email:
-        roster.error(row, f"{column} is empty")
+    if not _check_text(roster, row, email, column, EMAIL_MAX):
         return None
     try:
         validate_email(email)
     except ValidationError:
         roster.error(row, f'{column} "{value}" is not a valid address')
         return None
-    if len(email) > EMAIL_MAX:
-        roster.error(row, f"{column} is longer than {EMAIL_MAX} characters")
-        return None
     return email
-
-
-def _check_name(roster: Roster, row: Row, name: str, what: str = "name") -> bool:
-    if not name:
-        roster.error(row, f"{what} is empty")
-        return False
-    if len(name) > NAME_MAX:
-        roster.error(row, f"{what} is longer than {NAME_MAX} characters")
-        return False
-    return True
 
 
 def _check_sourced_id(roster: Roster, row: Row, seen: _Unique) -> str | None:
     sourced_id = row["sourcedid"]
-    if not sourced_id:
-        roster.error(row, "sourcedId is empty")
-        return None
-    if len(sourced_id) > SOURCED_ID_MAX:
-        roster.error(row, f"sourcedId is longer than {SOURCED_ID_MAX} characters")
+    if not _check_text(roster, row, sourced_id, "sourcedId", SOURCED_ID_MAX):
         return None
     return sourced_id if seen.claim(roster, row, sourced_id) else None
 
@@ -433,7 +426,7 @@ def _oneroster_orgs(roster: Roster, rows: list[Row], ticker: _Ticker) -> dict[st
         if kind not in ONEROSTER_ORG_TYPES:
             roster.error(row, f'type "{row["type"]}" is not a OneRoster 1.1 org type')
             continue
-        if sourced_id and _check_name(roster, row, row["name"]):
+        if sourced_id and _check_text(roster, row, row["name"], "name"):
             orgs[sourced_id] = _Org(row, kind, row["name"], row["parentsourcedid"])
 
     districts = [sourced_id for sourced_id, org in orgs.items() if org.kind == "district"]
@@ -486,7 +479,7 @@ def _oneroster_users(roster: Roster, rows: list[Row], orgs: dict[str, _Org], tic
         if email and not seen_emails.claim(roster, row, email):
             email = None
         full_name = " ".join(part for part in (row["givenname"], row["familyname"]) if part)
-        named = _check_name(roster, row, full_name, "the name (givenName, familyName)")
+        named = _check_text(roster, row, full_name, "the name (givenName, familyName)")
         enabled = row["enableduser"].lower()
         if enabled not in {"", "true", "false"}:
             roster.error(row, f'enabledUser "{row["enableduser"]}" is not true or false')
@@ -554,7 +547,7 @@ def _plain_person(roster: Roster, row: Row, seen_emails: _Unique) -> None:
     email = _check_email(roster, row, row["email"])
     if email and not seen_emails.claim(roster, row, email):
         email = None
-    named = _check_name(roster, row, row["name"])
+    named = _check_text(roster, row, row["name"], "name")
     kind = ROLE_SPELLINGS.get(_column(row["role"]))
     if kind is None:
         accepted = ", ".join(label.lower() for label in Role.Kind.labels)
@@ -564,7 +557,7 @@ def _plain_person(roster: Roster, row: Row, seen_emails: _Unique) -> None:
 
     district = None
     if row["district"]:
-        if not _check_name(roster, row, row["district"], "district"):
+        if not _check_text(roster, row, row["district"], "district"):
             return
         district = ("name", row["district"].casefold())
         roster.districts.setdefault(district, DistrictRow(row.file, row.line, row["district"], None))
@@ -572,7 +565,7 @@ def _plain_person(roster: Roster, row: Row, seen_emails: _Unique) -> None:
     for name in (part.strip() for part in row["school"].split(";")):
         if not name:
             continue
-        if not _check_name(roster, row, name, "school"):
+        if not _check_text(roster, row, name, "school"):
             return
         key = ("name", district, name.casefold())
         roster.schools.setdefault(key, SchoolRow(row.file, row.line, name, None, district))

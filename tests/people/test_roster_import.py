@@ -713,3 +713,12 @@ def test_parse_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         roster = parse(source_from_path(DATA / "oneroster"))
     assert len(roster.people) == 5
+
+
+def test_values_too_long_for_rapport_are_refused(tmp_path):
+    users = [user("t" * 256, "Rowan", "Webb"), user("t-2", "A" * 150, "B" * 60)]
+
+    assert errors(write_oneroster(tmp_path, ORGS, users)) == [
+        "users.csv:2: sourcedId is longer than 255 characters",
+        "users.csv:3: the name (givenName, familyName) is longer than 200 characters",
+    ]
