@@ -38,6 +38,7 @@ def start_roster_import(user: User, upload: UploadedFile, format: str = "") -> I
 
 @task()
 def run_roster_import(run_id: int) -> None:
+    """Import a queued run's file, keeping the run's progress, outcome and problems up to date."""
     run = ImportRun.objects.get(pk=run_id)
     if run.status != ImportRun.Status.QUEUED:
         return  # a job delivered twice must not import twice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,7 +46,7 @@ def site_admin_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _import_runs():
+def _import_runs() -> QuerySet[ImportRun]:
     # The upload's bytes stay in the database until the task has read them: never load them here.
     return ImportRun.objects.defer("upload").select_related("created_by")
 
