@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from rapport.people.forms import EmailAuthenticationForm, PasswordSetupForm
+from rapport.people.forms import EmailAuthenticationForm, FirstPasswordResetForm
 from rapport.web import views as web_views
 
 urlpatterns = [
@@ -18,15 +18,13 @@ urlpatterns = [
     ),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordSetupForm),
+        auth_views.PasswordResetView.as_view(form_class=FirstPasswordResetForm),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("rapport.people.urls")),
     path("", include("rapport.relationships.urls")),
     path("", include("rapport.privacy.urls")),
-    path("", include("rapport.coaching.urls")),
-    path("", include("rapport.conversations.urls")),
     path("admin/", admin.site.urls),
 ]
 

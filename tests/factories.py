@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from rapport.people.models import District, Role, School, User
+from rapport.people.models import DISTRICT_WIDE_KINDS, District, Role, School, User
 from rapport.relationships.models import Note, Relationship, Visibility
 
 
@@ -37,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 def person(kind: str, school: School, **fields) -> User:
     """A user holding one role at a school (or at its district for district-wide roles)."""
     user = UserFactory(**fields)
-    district_wide = kind in {Role.Kind.DISTRICT_LEADER, Role.Kind.COACH_LEAD, Role.Kind.SITE_ADMIN}
+    district_wide = kind in DISTRICT_WIDE_KINDS
     Role.objects.create(
         user=user, kind=kind, district=school.district, school=None if district_wide else school
     )

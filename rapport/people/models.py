@@ -151,6 +151,10 @@ class Role(models.Model):
         return f"{self.get_kind_display()} at {where}"
 
 
+# Roles held across a whole district: they carry no school.
+DISTRICT_WIDE_KINDS = frozenset({Role.Kind.DISTRICT_LEADER, Role.Kind.COACH_LEAD, Role.Kind.SITE_ADMIN})
+
+
 class CoachLeadAssignment(models.Model):
     """A coach lead coaches this coach (never evaluates them)."""
 
@@ -162,3 +166,47 @@ class CoachLeadAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coach_lead} leads {self.coach}"
+
+
+class ImportRun(models.Model):
+    """One roster upload and what became of it, for the run page and the history.
+
+    The uploaded file's bytes wait in ``upload`` only until the background task
+    has read them, then are dropped: a roster is not coaching content, but
+    there is no reason to keep a copy of it.
+    """
+
+    class Format(models.TextChoices):
+        ONEROSTER = "oneroster", "OneRoster 1.1 CSV"
+        CSV = "csv", "Plain CSV"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    format = models.CharField(
+        max_length=10, choices=Format.choices, blank=True, help_text="Empty until detected from the file."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    upload = models.BinaryField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        """Still queued or running: the run page keeps polling."""
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}

@@ -5,4 +5,6 @@ from rapport.people import views
 urlpatterns = [
     path("coaches/", views.coaches_led, name="coaches_led"),
     path("site/", views.site_admin_home, name="site_admin_home"),
+    path("site/roster/", views.roster_import, name="roster_import"),
+    path("site/roster/<int:pk>/", views.roster_import_run, name="roster_import_run"),
 ]

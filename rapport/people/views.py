@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
-from rapport.people.models import Role, School, User
+from rapport.people.forms import RosterUploadForm
+from rapport.people.models import ImportRun, Role, School, User
+from rapport.people.roster import Summary
+from rapport.people.tasks import start_roster_import
 
 
 def _require_role(user, kind: str) -> None:
@@ -38,3 +44,39 @@ def site_admin_home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "people/site_admin_home.html", {"schools": schools, "people": User.objects.count()}
     )
+
+
+def _import_runs() -> QuerySet[ImportRun]:
+    # The upload's bytes stay in the database until the task has read them: never load them here.
+    return ImportRun.objects.defer("upload").select_related("created_by")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Upload a roster; the import runs in the background and the run page follows it."""
+    _require_role(request.user, Role.Kind.SITE_ADMIN)
+    form = RosterUploadForm()
+    if request.method == "POST":
+        form = RosterUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            run = start_roster_import(request.user, form.cleaned_data["file"], form.cleaned_data["format"])
+            url = reverse("roster_import_run", kwargs={"pk": run.pk})
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    # htmx swaps only successful responses, so its copy of a refused form comes with 200.
+    status = 400 if form.errors and not request.htmx else 200
+    context = {"form": form, "runs": _import_runs()[:10]}
+    return render(request, "people/roster_import.html", context, status=status)
+
+
+@login_required
+def roster_import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import: status, progress, counts and every problem. htmx polls it while it runs."""
+    _require_role(request.user, Role.Kind.SITE_ADMIN)
+    run = get_object_or_404(_import_runs(), pk=pk)
+    context = {"run": run, "summary": Summary.from_json(run.counts) if run.counts else None}
+    if request.htmx:
+        # 286 tells htmx to stop polling: the run is over.
+        status = 200 if run.is_active else 286
+        return render(request, "people/_import_run_status.html", context, status=status)
+    return render(request, "people/import_run.html", context)

@@ -34,6 +34,7 @@ def nav_items_for(user) -> list[NavItem]:
         items.append(NavItem("Coaches", "coaches_led"))
     if user.is_site_admin:
         items.append(NavItem("Administration", "admin:index"))
+        items.append(NavItem("Roster import", "roster_import"))
     return items
 
 

@@ -1,7 +1,9 @@
 """People pages, and the Django administration (site administrators only)."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from rapport.people.models import ImportRun
 from tests.authz import ADMIN_LOGIN, FORBIDDEN, NOT_ALLOWED, OK, REDIRECT, Route, everyone, signed_in
 
 
@@ -24,6 +26,15 @@ def _object(model_name):
     return kwargs
 
 
+def _roster_upload(w):
+    row = f"Nia Holt,nia.holt@example.test,{w.relationship.school.name},teacher"
+    return {"file": SimpleUploadedFile("staff.csv", f"name,email,school,role\n{row}\n".encode())}
+
+
+def _import_run(w):
+    return {"pk": ImportRun.objects.create(created_by=w.site_admin, file_name="staff.csv").pk}
+
+
 ADMIN_MODELS = [
     ("people", "user"),
     ("people", "school"),
@@ -35,6 +46,14 @@ ADMIN_MODELS = [
 ROUTES = [
     Route("coaches_led", get=signed_in(FORBIDDEN, coach_lead=OK)),
     Route("site_admin_home", get=signed_in(FORBIDDEN, site_admin=OK)),
+    Route(
+        "roster_import",
+        get=signed_in(FORBIDDEN, site_admin=OK),
+        post=signed_in(FORBIDDEN, site_admin=REDIRECT),
+        post_data=_roster_upload,
+        notes="a valid upload redirects to its run page",
+    ),
+    Route("roster_import_run", kwargs=_import_run, get=signed_in(FORBIDDEN, site_admin=OK)),
     Route("admin:index", get=_admin()),
     Route("admin:login", get=everyone(OK, site_admin=REDIRECT)),
     Route("admin:logout", get=everyone(REDIRECT, site_admin=NOT_ALLOWED)),
