@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("rapport.people.urls")),
     path("", include("rapport.relationships.urls")),
     path("", include("rapport.privacy.urls")),
+    path("", include("rapport.coaching.urls")),
+    path("", include("rapport.conversations.urls")),
     path("admin/", admin.site.urls),
 ]
 
