@@ -23,19 +23,13 @@ NOTE_HONESTY_REMINDER = (
 )
 
 
-def _required_text(form: forms.Form, name: str, message: str) -> str:
-    value = form.cleaned_data[name].strip()
-    if not value:
-        raise forms.ValidationError(message)
-    return value
-
-
 class NoteForm(forms.ModelForm):
     body = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=20_000,
         help_text=NOTE_HONESTY_REMINDER,
+        error_messages={"required": "Write something before saving the note."},
     )
     kind = forms.ChoiceField(
         label="About",
@@ -71,9 +65,6 @@ class NoteForm(forms.ModelForm):
             self.fields["kind"].choices = Note.Kind.choices
         self.fields["visibility"].initial = Visibility.PRIVATE
 
-    def clean_body(self) -> str:
-        return _required_text(self, "body", "Write something before saving the note.")
-
     def clean_kind(self) -> str:
         return self.cleaned_data["kind"] or self.instance.kind or Note.Kind.GENERAL
 
@@ -87,26 +78,25 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=20_000,
         help_text=NOTE_HONESTY_REMINDER,
+        error_messages={"required": "Write down their answer before saving."},
     )
 
     def __init__(self, *args, coach, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question"].queryset = Question.objects.for_coach(coach)
 
-    def clean_body(self) -> str:
-        return _required_text(self, "body", "Write down their answer before saving.")
-
 
 class QuestionForm(forms.ModelForm):
-    text = forms.CharField(label="Your question", max_length=300)
+    text = forms.CharField(
+        label="Your question",
+        max_length=300,
+        error_messages={"required": "Write the question before adding it."},
+    )
 
     class Meta:
         model = Question
         fields = ["text", "theme"]
         labels = {"theme": "Theme"}
-
-    def clean_text(self) -> str:
-        return _required_text(self, "text", "Write the question before adding it.")
 
 
 class TeacherProfileForm(forms.ModelForm):
@@ -165,6 +155,7 @@ class NoticingForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5_000,
         help_text="Be specific: what they did, and what it made possible for students.",
+        error_messages={"required": "Write what you noticed before saving."},
     )
     noticed_on = forms.DateField(
         label="When", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
@@ -173,9 +164,6 @@ class NoticingForm(forms.ModelForm):
     class Meta:
         model = Noticing
         fields = ["body", "noticed_on"]
-
-    def clean_body(self) -> str:
-        return _required_text(self, "body", "Write what you noticed before saving.")
 
 
 class AppreciationForm(forms.Form):
@@ -190,6 +178,7 @@ class AppreciationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10_000,
         help_text="Name what they did and why it mattered. This is sent to them by email.",
+        error_messages={"required": "Write the message before sending it."},
     )
     copy_leader = forms.BooleanField(label="Send a copy to the school leader", required=False)
 
@@ -206,9 +195,6 @@ class AppreciationForm(forms.Form):
             self.fields[
                 "copy_leader"
             ].help_text = "The teacher has not allowed copies to their leader. Only they can change that."
-
-    def clean_message(self) -> str:
-        return _required_text(self, "message", "Write the message before sending it.")
 
     def clean_copy_leader(self) -> bool:
         return bool(self.cleaned_data.get("copy_leader")) and self.leader_copy_allowed
