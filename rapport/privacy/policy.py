@@ -220,13 +220,14 @@ def access_log_for(user) -> QuerySet:
 # --- Who may receive a copy ------------------------------------------------------------
 
 
-def appreciation_copy_recipients(relationship: Relationship) -> list:
-    """Who may get a copy of an appreciation sent in this relationship: nobody, unless
-    the teacher said yes in their own space; then the leaders of the relationship's school."""
+def appreciation_copy_recipients(relationship: Relationship, recipient) -> list:
+    """Who may get a copy of an appreciation sent to ``recipient`` in this relationship:
+    nobody, unless the recipient said yes in their own space; then the leaders of the
+    relationship's school."""
     from rapport.people.models import Role, User
     from rapport.relationships.models import TeacherSettings
 
-    if not TeacherSettings.for_teacher(relationship.teacher).copy_leader_on_appreciations:
+    if not TeacherSettings.for_teacher(recipient).copy_leader_on_appreciations:
         return []
     return list(
         User.objects.filter(

@@ -118,10 +118,9 @@ def send_appreciation(
     (``policy.appreciation_copy_recipients``). Recorded and sent in one
     transaction: if the email cannot be sent, nothing is recorded.
     """
-    copy_to = (
-        [leader.email for leader in policy.appreciation_copy_recipients(relationship)] if copy_leader else []
-    )
     teacher = relationship.other_member(author)
+    leaders = policy.appreciation_copy_recipients(relationship, teacher) if copy_leader else []
+    copy_to = [leader.email for leader in leaders]
     appreciation = Appreciation.objects.create(
         relationship=relationship,
         author=author,

@@ -394,7 +394,7 @@ def appreciation_new(request: HttpRequest, pk: int) -> HttpResponse:
         Noticing.objects.filter(relationship=relationship, author=request.user),
         Purpose.RELATIONSHIP_PAGE,
     )[:20]
-    leader_copy_allowed = bool(policy.appreciation_copy_recipients(relationship))
+    leader_copy_allowed = bool(policy.appreciation_copy_recipients(relationship, other))
     chosen = [n for n in noticings if str(n.pk) in request.GET.getlist("noticing")]
     initial = {"noticings": chosen, "message": "\n\n".join(n.body for n in chosen)}
     form = AppreciationForm(

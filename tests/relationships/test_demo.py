@@ -7,7 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.demo import district
-from rapport.relationships.models import Appreciation, Note, Noticing, Relationship, TeacherProfile, Touchpoint
+from rapport.relationships.models import (
+    Appreciation,
+    Note,
+    Noticing,
+    Relationship,
+    TeacherProfile,
+    Touchpoint,
+)
 
 pytestmark = pytest.mark.django_db
 
