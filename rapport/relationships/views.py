@@ -242,7 +242,8 @@ def teacher_settings(request: HttpRequest) -> HttpResponse:
     if not request.user.is_teacher:
         raise PermissionDenied
     form = TeacherSettingsForm(request.POST, instance=TeacherSettings.for_teacher(request.user))
-    form.save()  # one checkbox: every submission is valid
+    if form.is_valid():  # one checkbox: always valid, ticked or not
+        form.save()
     if form.instance.copy_leader_on_appreciations:
         messages.success(request, "Your school leader may now receive copies of appreciations.")
     else:
