@@ -32,8 +32,8 @@ def test_the_note_form_tells_the_coach_the_teacher_can_read_their_notes_in_an_ex
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"body": "", "visibility": "private"}, "This field is required."),
-        ({"body": "   ", "visibility": "private"}, "This field is required."),
+        ({"body": "", "visibility": "private"}, "Write something before saving the note."),
+        ({"body": "   ", "visibility": "private"}, "Write something before saving the note."),
         ({"body": "Fine", "visibility": "public"}, "Select a valid choice."),
         ({"body": "Fine", "visibility": "released"}, "Select a valid choice."),
         ({"body": "x" * 20_001, "visibility": "private"}, "at most 20000 characters"),
