@@ -408,7 +408,9 @@ def resolve_coach(transcript: Transcript, coach: str | None = None) -> str | Non
     speaker who asks the most questions (ties go to whoever spoke first)."""
     speakers = transcript.speakers
     if coach:
-        return next((name for name in speakers if matches_person(name, coach) or name == coach), None)
+        return next(
+            (name for name in speakers if matches_person(name, coach) or matches_person(coach, name)), None
+        )
     asked: Counter[str] = Counter()
     for line in transcript.lines:
         asked[line.speaker] += len(questions_in(line.text))

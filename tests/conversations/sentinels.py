@@ -23,7 +23,8 @@ def _conversation_through_form(world, client_for, sentinel):
     )
     assert_posted(response, "conversation import")
     conversation = next(c for c in Conversation.objects.all() if c.title == sentinel)
-    assert sentinel in conversation.transcript_data and sentinel in conversation.speaker_roles_data
+    assert sentinel in conversation.transcript_data
+    assert sentinel in conversation.speaker_roles_data
     return [
         reverse("conversation_detail", args=[conversation.pk]),
         reverse("conversation_speakers", args=[conversation.pk]),
