@@ -3,6 +3,8 @@ line, comment on that moment; the coach lead sees it only once the coach shares.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,6 +12,15 @@ from tests.conversations.samples import ZOOM_VTT, wav_bytes
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(page, expression: str, timeout: float = 10) -> None:
+    """Poll a JavaScript expression from here: ``wait_for_function`` polls with eval in
+    the page, which our strict CSP (rightly) refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
 
 
 @pytest.fixture(autouse=True)
@@ -40,9 +51,9 @@ def test_import_seek_comment_and_share(page, sign_in, tmp_path):
 
     player = page.locator("audio[data-player]")
     expect(player).to_be_visible()
-    page.wait_for_function("document.querySelector('audio[data-player]').readyState >= 1")
+    wait_until(page, "document.querySelector('audio[data-player]').readyState >= 1")
     page.locator("#line-3 a.moment").click()
-    page.wait_for_function("Math.abs(document.querySelector('audio[data-player]').currentTime - 26) < 1")
+    wait_until(page, "Math.abs(document.querySelector('audio[data-player]').currentTime - 26) < 1")
     expect(page.locator("#line-3")).to_have_class("speaking")
     expect(page.get_by_label("Moment (minutes:seconds)")).to_have_value("0:26")
     page.get_by_label("Comment", exact=True).fill("Here I could have waited longer before moving on.")
