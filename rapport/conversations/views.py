@@ -87,7 +87,7 @@ def _analysis(conversation: Conversation) -> tuple[listening.Analysis, dict]:
         "guessed_coach": not coach_speakers,
         "share_time": share_time,
         "share_words": share_words,
-        "over_target": share_time > listening.COACH_TARGET_SHARE + 0.05,
+        "over_target": share_time > listening.COACH_TARGET_SHARE,
         "chart": chart,
     }
     return analysis, summary
