@@ -189,11 +189,12 @@ class TestRecording:
         response = client_as(world.coach).get(reverse("conversation_recording", args=[conversation.pk]))
         assert response.status_code == 404
 
-    def test_storage_names_are_random(self, world):
+    def test_storage_names_are_random_and_not_served_as_media(self, client_as, world):
         one = make_conversation(world, recording=wav_bytes(0.1))
         two = make_conversation(world, recording=wav_bytes(0.1))
         assert one.recording_name != two.recording_name
         assert len(one.recording_name) > 40
+        assert client_as(world.coach).get(f"/media/{one.recording_name}").status_code == 404
 
 
 @pytest.mark.parametrize("size", [1, 6])
