@@ -21,6 +21,12 @@ The rules, in words:
   release.
 * Only the author changes or deletes a record. Only the person a record is
   about (the teacher; either peer) releases or revokes it.
+* Shared with the coach lead: a coach may share a record that offers it (a
+  coaching conversation) with the coach leads assigned to them, and take it
+  back. Those coach leads may read it, and comment, while it is shared; every
+  such read is logged. Nothing else a coach writes ever reaches a coach lead.
+* A conversation may also be erased by the person it is about, not only by its
+  author: a recording of someone is theirs to have deleted.
 
 There is no override, no "view as", no superuser exception.
 """
@@ -31,6 +37,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from rapport.people.models import CoachLeadAssignment
 from rapport.privacy import accesslog
 from rapport.privacy.models import Purpose, Release
 from rapport.relationships.models import Relationship, RelationshipRecord, Visibility
@@ -161,6 +168,78 @@ def get_record_to_release(user, queryset: QuerySet, pk) -> Model:
     if record is None or not can_release(user, record):
         raise Http404("No such record.")
     accesslog.append(user, [record], Purpose.RELEASE)
+    return record
+
+
+# --- Shared with the coach lead -----------------------------------------------------
+# For models with a ``shared_with_lead_at`` field (coaching conversations).
+
+
+def shared_with_coach_lead(user, queryset: QuerySet) -> QuerySet:
+    """Records their authors currently share with ``user`` as their coach lead."""
+    if not _authenticated(user):
+        return queryset.none()
+    coaches = CoachLeadAssignment.objects.filter(coach_lead=user).values("coach")
+    return queryset.filter(shared_with_lead_at__isnull=False, author__in=coaches)
+
+
+def visible_or_shared_with_lead(user, queryset: QuerySet) -> QuerySet:
+    """``visible_records`` plus what is shared with the person as a coach lead."""
+    return queryset.filter(
+        Q(pk__in=visible_records(user, queryset).values("pk"))
+        | Q(pk__in=shared_with_coach_lead(user, queryset).values("pk"))
+    )
+
+
+def get_shareable_record_for(user, queryset: QuerySet, pk, *, logged: bool = True) -> Model:
+    """One record the person may see as a member or as the coach lead it is shared
+    with (404 otherwise), read and logged with the matching why-code.
+
+    ``logged=False`` only for repeated reads of what one logged read already covers
+    (the byte ranges a media player fetches after playback started).
+    """
+    record = visible_or_shared_with_lead(user, queryset).select_related("relationship").filter(pk=pk).first()
+    if record is None:
+        raise Http404("No such record.")
+    if logged:
+        accesslog.append(user, [record], purpose_of_reading(user, record))
+    return record
+
+
+def read_shared_with_coach_lead(user, queryset: QuerySet) -> list:
+    """What coaches currently share with this coach lead, read and logged."""
+    records = list(shared_with_coach_lead(user, queryset))
+    accesslog.append(user, records, Purpose.SHARED_WITH_COACH_LEAD)
+    return records
+
+
+def purpose_of_reading(user, record: RelationshipRecord) -> str:
+    return (
+        Purpose.RELATIONSHIP_PAGE if record.relationship.is_member(user) else Purpose.SHARED_WITH_COACH_LEAD
+    )
+
+
+def read_records_of(user, parent: RelationshipRecord, queryset: QuerySet) -> list:
+    """Records that live inside ``parent`` (comments on a conversation): whoever may read
+    the parent reads them all. ``parent`` must itself have been loaded through this
+    module for ``user``. Read and logged like the parent."""
+    records = list(queryset)
+    accesslog.append(user, records, purpose_of_reading(user, parent))
+    return records
+
+
+def may_comment_on(user, record: RelationshipRecord) -> bool:
+    """The author (while a member), and the coach lead while it is shared with them."""
+    if can_change(user, record):
+        return True
+    return shared_with_coach_lead(user, type(record).objects.filter(pk=record.pk)).exists()
+
+
+def get_record_to_erase(user, queryset: QuerySet, pk) -> Model:
+    """One record the person may delete: its author, or the person it is about."""
+    record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
+    if record is None or not (can_change(user, record) or record.relationship.acts_as_teacher(user)):
+        raise Http404("No such record.")
     return record
 
 

@@ -33,6 +33,7 @@ def nav_items_for(user) -> list[NavItem]:
         items.append(NavItem("Released to me", "released_to_me"))
     if user.is_coach_lead:
         items.append(NavItem("Coaches", "coaches_led"))
+        items.append(NavItem("Shared conversations", "conversations_shared_with_me"))
     if user.is_site_admin:
         items.append(NavItem("Administration", "admin:index"))
         items.append(NavItem("Roster import", "roster_import"))

@@ -1,0 +1,141 @@
+"""Recordings: encrypted at rest in Django's default storage, streamed with HTTP ranges.
+
+A recording is stored through ``default_storage`` (local files, or S3-compatible
+storage through django-storages) under a random name, and encrypted with the same
+keys as confidential text. It is cut into fixed-size chunks, each its own Fernet
+token on its own line; every full chunk's token has the same length, so the chunk
+holding any byte is found by arithmetic and a range request decrypts only the chunks
+it needs. Nothing serves these files but ``stream``, behind the access policy.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import tempfile
+from collections.abc import Iterator
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+from rapport.privacy import encryption
+
+CHUNK = 256 * 1024
+_FERNET_OVERHEAD = 1 + 8 + 16 + 32  # version, timestamp, IV, HMAC
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+MEDIA_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".wav": "audio/wav",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".webm": "video/webm",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+}
+
+
+def _token_length(plain_length: int) -> int:
+    padded = (plain_length // 16 + 1) * 16
+    return len(base64.urlsafe_b64encode(bytes(_FERNET_OVERHEAD + padded)))
+
+
+FULL_TOKEN = _token_length(CHUNK) + 1  # with its newline
+STREAM_ABOVE = 4 * CHUNK
+
+
+def save(upload: File) -> tuple[str, int]:
+    """Encrypt and store an uploaded file; its storage name and plain size.
+
+    The ciphertext goes through a spooled temporary file, so a large recording is
+    never held in memory whole.
+    """
+    cipher = encryption.cipher()
+    size = 0
+    upload.seek(0)
+    with tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as encrypted:
+        while chunk := _read_full_chunk(upload):
+            size += len(chunk)
+            encrypted.write(cipher.encrypt(chunk) + b"\n")
+        encrypted.seek(0)
+        name = default_storage.save(f"conversations/{secrets.token_urlsafe(24)}.bin", File(encrypted))
+    return name, size
+
+
+def _read_full_chunk(upload: File) -> bytes:
+    """CHUNK bytes (fewer only at the end): offsets of later chunks depend on it."""
+    chunk = b""
+    while len(chunk) < CHUNK:
+        more = upload.read(CHUNK - len(chunk))
+        if not more:
+            break
+        chunk += more
+    return chunk
+
+
+def delete(name: str) -> None:
+    if name:
+        default_storage.delete(name)
+
+
+def _plain_bytes(name: str, first: int, last: int) -> Iterator[bytes]:
+    """Decrypted bytes ``first``..``last`` (inclusive) of a stored recording."""
+    cipher = encryption.cipher()
+    with default_storage.open(name, "rb") as stored:
+        for index in range(first // CHUNK, last // CHUNK + 1):
+            stored.seek(index * FULL_TOKEN)
+            chunk = cipher.decrypt(stored.readline().rstrip(b"\n"))
+            offset = index * CHUNK
+            yield chunk[max(first - offset, 0) : last - offset + 1]
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (first, last) bytes a ``Range`` header asks for; None if unsatisfiable.
+
+    One range only (what media players send); ``bytes=500-``, ``bytes=-500`` and
+    ``bytes=0-99`` forms.
+    """
+    match = _RANGE.match(header.strip())
+    if not match or size == 0:
+        return None
+    start, end = match.groups()
+    if not start and not end:
+        return None
+    if not start:
+        suffix = int(end)
+        return (max(size - suffix, 0), size - 1) if suffix else None
+    first = int(start)
+    last = min(int(end), size - 1) if end else size - 1
+    if first >= size or last < first:
+        return None
+    return first, last
+
+
+def stream(request: HttpRequest, name: str, content_type: str, size: int) -> HttpResponse:
+    """The recording, whole (200) or one range (206); 416 for a range we cannot serve."""
+    header = request.headers.get("Range")
+    if header is None:
+        first, last, status = 0, size - 1, 200
+    else:
+        wanted = parse_range(header, size)
+        if wanted is None:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        (first, last), status = wanted, 206
+    length = last - first + 1 if size else 0
+    body = _plain_bytes(name, first, last) if size else iter(())
+    # Small answers go out whole; only large ones are worth streaming chunk by chunk.
+    if length <= STREAM_ABOVE:
+        response = HttpResponse(b"".join(body), status=status, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(body, status=status, content_type=content_type)
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, no-store"
+    if status == 206:
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return response

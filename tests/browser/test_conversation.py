@@ -1,0 +1,78 @@
+"""Conversation coaching in a browser: import a transcript and a recording, jump to a
+line, comment on that moment; the coach lead sees it only once the coach shares."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conversations.samples import ZOOM_VTT, wav_bytes
+from tests.world import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(page, expression: str, timeout: float = 10) -> None:
+    """Poll a JavaScript expression from here: ``wait_for_function`` polls with eval in
+    the page, which our strict CSP (rightly) refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_import_seek_comment_and_share(page, sign_in, tmp_path):
+    world = build_world()
+    vtt = tmp_path / "talk.vtt"
+    vtt.write_text(ZOOM_VTT)
+    wav = tmp_path / "talk.wav"
+    wav.write_bytes(wav_bytes(seconds=45))
+
+    sign_in(world.coach)
+    page.goto(f"/r/{world.relationship.pk}/")
+    page.get_by_role("link", name="Coaching conversations").click()
+    page.get_by_role("button", name="Import a conversation").click()
+    expect(page.get_by_text("never for evaluation")).to_be_visible()
+    page.get_by_label("What the conversation was about").fill("Sentence starters check-in")
+    page.get_by_label("Date of the conversation").fill(world.relationship.started_on.isoformat())
+    page.get_by_label("Transcript").set_input_files(str(vtt))
+    page.get_by_label("Recording (optional)").set_input_files(str(wav))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("status")).to_contain_text("Conversation imported")
+    page.get_by_role("button", name="Save speakers").click()
+    conversation_url = page.url
+
+    player = page.locator("audio[data-player]")
+    expect(player).to_be_visible()
+    wait_until(page, "document.querySelector('audio[data-player]').readyState >= 1")
+    page.locator("#line-3 a.moment").click()
+    wait_until(page, "Math.abs(document.querySelector('audio[data-player]').currentTime - 26) < 1")
+    expect(page.locator("#line-3")).to_have_class("speaking")
+    expect(page.get_by_label("Moment (minutes:seconds)")).to_have_value("0:26")
+    page.get_by_label("Comment", exact=True).fill("Here I could have waited longer before moving on.")
+    page.get_by_role("button", name="Save comment").click()
+    expect(page.get_by_role("status")).to_contain_text("Comment saved")
+    expect(page.locator(".comment")).to_contain_text("0:26")
+
+    sign_in(world.coach_lead)
+    page.goto("/conversations/shared/")
+    expect(page.get_by_text("Sentence starters check-in")).to_have_count(0)
+    page.goto(conversation_url)
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+
+    sign_in(world.coach)
+    page.goto(conversation_url)
+    page.get_by_role("button", name="Share with my coach lead").click()
+    expect(page.get_by_role("status")).to_contain_text("Shared with your coach lead")
+
+    sign_in(world.coach_lead)
+    page.goto("/conversations/shared/")
+    page.get_by_role("link", name="Sentence starters check-in").click()
+    expect(page.locator(".comment")).to_contain_text("Here I could have waited longer")

@@ -1,0 +1,20 @@
+import pytest
+
+from rapport.conversations import listening
+from rapport.conversations.models import Conversation
+from rapport.demo.district import build
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_conversations_for_the_demo_coach_and_teacher():
+    build(schools=1, coaches=2, teachers=6)
+    conversations = list(Conversation.objects.filter(author__email="coach@example.org"))
+    assert len(conversations) == 2
+    for conversation in conversations:
+        assert conversation.relationship.teacher.email == "teacher@example.org"
+        assert set(conversation.speaker_roles.values()) == {"coach", "teacher"}
+    flagged = [
+        listening.analyze(c.transcript, coach_speakers=c.speakers_with_role("coach")) for c in conversations
+    ]
+    assert sorted(len(analysis.flags) for analysis in flagged) == [0, 2]
