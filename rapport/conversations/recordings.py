@@ -139,3 +139,32 @@ def stream(request: HttpRequest, name: str, content_type: str, size: int) -> Htt
     if status == 206:
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
     return response
+
+
+def reencrypt(name: str) -> str:
+    """The same recording under the current key, stored under a new name; the old file is removed.
+
+    Rotation keeps every chunk's plaintext, so token lengths and offsets stay as they were.
+    """
+    cipher = encryption.cipher()
+    with default_storage.open(name, "rb") as stored, tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as out:
+        for line in stored:
+            token = line.rstrip(b"\n")
+            if token:
+                out.write(cipher.rotate(token) + b"\n")
+        out.seek(0)
+        new_name = default_storage.save(f"conversations/{secrets.token_urlsafe(24)}.bin", File(out))
+    default_storage.delete(name)
+    return new_name
+
+
+def reencrypt_all() -> int:
+    """Every stored recording under the current key (``manage.py rotate_keys`` calls this)."""
+    from rapport.conversations.models import Conversation
+
+    count = 0
+    for conversation in Conversation.objects.exclude(recording_name="").only("pk", "recording_name"):
+        new_name = reencrypt(conversation.recording_name)
+        Conversation.objects.filter(pk=conversation.pk).update(recording_name=new_name)
+        count += 1
+    return count

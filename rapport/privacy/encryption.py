@@ -8,6 +8,7 @@ key is dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -59,6 +60,15 @@ def reencrypt(stored: str) -> str:
         raise DecryptionError("stored value is not an encrypted token")
     token = cipher().rotate(stored[len(TOKEN_PREFIX) :].encode("ascii"))
     return TOKEN_PREFIX + token.decode("ascii")
+
+
+# Files encrypted with the same keys (recordings, exports) register how to
+# re-encrypt them, so that `manage.py rotate_keys` leaves nothing on an old key.
+FILE_ROTATORS: dict[str, Callable[[], int]] = {}
+
+
+def register_file_rotator(label: str, rotate_all: Callable[[], int]) -> None:
+    FILE_ROTATORS[label] = rotate_all
 
 
 def generate_key() -> str:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from rapport.conversations import forms, recordings
 from rapport.conversations.models import Comment, Conversation
+from rapport.privacy import encryption
 from rapport.privacy.models import AccessLogEntry, Purpose
 from tests.conversations.samples import ZOOM_VTT, make_conversation, wav_bytes
 
@@ -183,6 +187,22 @@ class TestRecording:
         )
         assert response.status_code == 416
         assert response["Content-Range"] == f"bytes */{conversation.recording_size}"
+
+    def test_rotate_keys_re_encrypts_recordings_too(self, client_as, world, settings):
+        audio = wav_bytes(seconds=40)
+        conversation = make_conversation(world, recording=audio)
+        old_name = conversation.recording_name
+        settings.RAPPORT_ENCRYPTION_KEYS = [encryption.generate_key(), *settings.RAPPORT_ENCRYPTION_KEYS]
+        out = StringIO()
+        call_command("rotate_keys", stdout=out)
+        assert "conversation recordings: 1 files re-encrypted" in out.getvalue()
+
+        settings.RAPPORT_ENCRYPTION_KEYS = settings.RAPPORT_ENCRYPTION_KEYS[:1]  # old keys dropped
+        conversation.refresh_from_db()
+        assert conversation.recording_name != old_name
+        assert not default_storage.exists(old_name)
+        response = client_as(world.coach).get(reverse("conversation_recording", args=[conversation.pk]))
+        assert b"".join(response.streaming_content if response.streaming else [response.content]) == audio
 
     def test_no_recording_is_a_404(self, client_as, world):
         conversation = make_conversation(world)

@@ -8,6 +8,7 @@ whichever key fits and saved again, which encrypts them with the first key.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from rapport.privacy import encryption
 from rapport.privacy.fields import encrypted_fields
 
 
@@ -36,4 +37,7 @@ class Command(BaseCommand):
                     model.objects.bulk_update(rows, [field.name])
             total += len(pks)
             self.stdout.write(f"{model._meta.label}.{field.name}: {len(pks)} values re-encrypted")
+        for label, rotate_all in encryption.FILE_ROTATORS.items():
+            count = rotate_all()
+            self.stdout.write(f"{label}: {count} files re-encrypted")
         self.stdout.write(self.style.SUCCESS(f"Done: {total} values now use the current key."))
