@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResult, task
 
 from rapport.coaching.models import Session
 from rapport.web import mail
@@ -36,13 +36,15 @@ def send_session_reminder(session_id: int) -> bool:
     return True
 
 
-def enqueue_reminders(day: datetime.date) -> int:
-    """Enqueue a reminder for each scheduled session starting on ``day`` that has none yet."""
+def enqueue_reminders(day: datetime.date) -> list[TaskResult]:
+    """Enqueue a reminder for each scheduled session starting on ``day`` that has none yet.
+
+    Enqueuing twice is harmless: the task itself claims the reminder, so a
+    session never gets two.
+    """
     ids = list(
         Session.objects.starting_on(day)
         .filter(status=Session.Status.SCHEDULED, reminder_sent_at__isnull=True)
         .values_list("pk", flat=True)
     )
-    for session_id in ids:
-        send_session_reminder.enqueue(session_id)
-    return len(ids)
+    return [send_session_reminder.enqueue(session_id) for session_id in ids]

@@ -10,5 +10,5 @@ class Command(BaseCommand):
     help = "Enqueue reminder emails for tomorrow's sessions (safe to run as often as you like)."
 
     def handle(self, *args, **options):
-        count = enqueue_reminders(timezone.localdate() + datetime.timedelta(days=1))
+        count = len(enqueue_reminders(timezone.localdate() + datetime.timedelta(days=1)))
         self.stdout.write(f"Enqueued {count} session reminder{'' if count == 1 else 's'}.")
