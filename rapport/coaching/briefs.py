@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from rapport.coaching.actions import acknowledgers
@@ -20,6 +21,7 @@ from rapport.relationships.models import Note, Noticing, Relationship, TeacherPr
 
 PURPOSE = Purpose.RELATIONSHIP_PAGE
 UPCOMING_SHOWN = 3
+COMMITMENTS_SHOWN = 10
 VISITS_SHOWN = 5
 CELEBRATIONS_SHOWN = 6
 # With no earlier session to count from, wins of the last few weeks open the meeting.
@@ -99,16 +101,14 @@ def open_commitments(user, relationship: Relationship) -> list[Commitment]:
 class CoachingPanel:
     relationship: Relationship
     agreement: AgreementStatus
-    chart: GoalChart | None
+    cycle: Cycle | None
+    latest_evidence: EvidencePoint | None
     upcoming: list[Session]
     commitments: list[Commitment]
+    open_count: int
+    overdue_count: int
     on_time_rate: float | None
     visits: list[Visit]
-
-    @property
-    def overdue(self) -> list[Commitment]:
-        today = timezone.localdate()
-        return [commitment for commitment in self.commitments if commitment.is_overdue(today)]
 
 
 def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
@@ -117,15 +117,30 @@ def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
         user, Session.objects.filter(relationship=relationship).upcoming(), PURPOSE, UPCOMING_SHOWN
     )
     visits = policy.read_latest(user, Visit.objects.filter(relationship=relationship), PURPOSE, VISITS_SHOWN)
+    cycles = policy.read_latest(user, Cycle.objects.filter(relationship=relationship), PURPOSE, 1)
+    latest = (
+        policy.read_latest(user, cycles[0].evidence.order_by("-measured_on", "-pk"), PURPOSE, 1)
+        if cycles
+        else []
+    )
+    commitments = policy.visible_records(user, Commitment.objects.filter(relationship=relationship))
+    counts = commitments.aggregate(
+        open=Count("pk", filter=Q(done_on__isnull=True)),
+        overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=timezone.localdate())),
+    )
     return CoachingPanel(
         relationship=relationship,
         agreement=agreement_status(user, relationship),
-        chart=current_goal_chart(user, relationship),
+        cycle=cycles[0] if cycles else None,
+        latest_evidence=latest[0] if latest else None,
         upcoming=upcoming,
-        commitments=open_commitments(user, relationship),
-        on_time_rate=policy.visible_records(
-            user, Commitment.objects.filter(relationship=relationship)
-        ).on_time_rate(),
+        # Overdue first (oldest due date first), then what is coming up.
+        commitments=policy.read_latest(
+            user, commitments.open().order_by("due_on"), PURPOSE, COMMITMENTS_SHOWN
+        ),
+        open_count=counts["open"],
+        overdue_count=counts["overdue"],
+        on_time_rate=commitments.on_time_rate(),
         visits=visits,
     )
 
