@@ -327,7 +327,7 @@ class Appreciation(RelationshipRecord):
     message = EncryptedTextField()
     noticings = models.ManyToManyField(Noticing, blank=True, related_name="appreciations")
     sent_to = models.EmailField()
-    copied_to = models.EmailField(blank=True)
+    copied_to = models.CharField(max_length=500, blank=True, help_text="Leaders copied, by email.")
     sent_at = models.DateTimeField(default=timezone.now)
 
     objects = AppreciationQuerySet.as_manager()

@@ -284,7 +284,10 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 ("message", rapport.privacy.fields.EncryptedTextField()),
                 ("sent_to", models.EmailField(max_length=254)),
-                ("copied_to", models.EmailField(blank=True, max_length=254)),
+                (
+                    "copied_to",
+                    models.CharField(blank=True, help_text="Leaders copied, by email.", max_length=500),
+                ),
                 ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "author",
