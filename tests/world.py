@@ -126,14 +126,11 @@ def _coaching_records(relationship: Relationship, coach: User) -> dict:
     sections.update(
         meetings="Tuesdays at 3:15 in room 12, 40 minutes.", feedback_preferences="In writing first."
     )
-    visit_fields = {"visited_at": timezone.now(), "minutes": 15, "what_worked": "", "wonderings": ""}
-    private_visit = coaching_actions.record_visit(
-        relationship, coach, {**visit_fields, "students_doing": "Students sorted word cards in pairs."}
-    )
-    shared_visit = coaching_actions.share_visit(
-        coaching_actions.record_visit(
-            relationship, coach, {**visit_fields, "students_doing": "Students explained a strategy aloud."}
-        )
+    # Visits made directly, not through record_visit: the world starts with no recorded contact.
+    visit = {"relationship": relationship, "author": coach, "visited_at": timezone.now(), "minutes": 15}
+    private_visit = Visit.objects.create(**visit, students_doing="Students sorted word cards in pairs.")
+    shared_visit = Visit.objects.create(
+        **visit, visibility=Visibility.SHARED, students_doing="Students explained a strategy aloud."
     )
     return {
         "agreement": coaching_actions.save_agreement(relationship, coach, sections),
