@@ -449,20 +449,20 @@ def commitments(request: HttpRequest, pk: int) -> HttpResponse:
         actions.add_commitment(relationship, request.user, form.cleaned_data)
         messages.success(request, "Commitment added.")
         return redirect("commitments", pk=relationship.pk)
-    queryset = Commitment.objects.filter(relationship=relationship).order_by("done_on", "due_on")
-    records = policy.read_records(request.user, queryset, PURPOSE)
-    rate = policy.visible_records(
-        request.user, Commitment.objects.filter(relationship=relationship)
-    ).on_time_rate()
+    all_of_them = Commitment.objects.filter(relationship=relationship)
     return _render(
         request,
         "coaching/commitments.html",
         {
             "relationship": relationship,
-            "commitments": records,
+            # Open ones first, oldest due date first; then the latest kept. Bounded, so years of
+            # history cost the same to show.
+            "open": policy.read_latest(request.user, all_of_them.open().order_by("due_on"), PURPOSE, 60),
+            "done": policy.read_latest(
+                request.user, all_of_them.filter(done_on__isnull=False).order_by("-done_on"), PURPOSE, 20
+            ),
             "form": form,
-            "on_time_rate": rate,
-            "today": timezone.localdate(),
+            "on_time_rate": policy.visible_records(request.user, all_of_them).on_time_rate(),
         },
         form,
     )

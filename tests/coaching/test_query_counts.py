@@ -106,3 +106,13 @@ def test_the_live_view_is_constant(client_as, world):
     small = query_count(client, url)
     add_history(world, 297)
     assert query_count(client, url) == small
+
+
+@pytest.mark.parametrize("viewer", ["coach", "teacher"])
+def test_the_commitments_page_is_constant(client_as, world, viewer):
+    client = client_as(getattr(world, viewer))
+    url = reverse("commitments", args=[world.relationship.pk])
+    add_history(world, 3)
+    small = query_count(client, url)
+    add_history(world, 297)
+    assert query_count(client, url) == small
