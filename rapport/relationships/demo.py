@@ -146,6 +146,19 @@ def presence_and_noticing_history(demo: DemoDistrict, years: int) -> None:
                 )
             )
             last_contact[relationship.pk] = at
+        if quiet_since == today and relationship.started_on < today:
+            # Everyone else was seen in the last ten days.
+            at = demo_moment(demo, today - timedelta(days=rng.randint(1, 10)), hour=8)
+            touchpoints.append(
+                Touchpoint(
+                    relationship=relationship,
+                    author_id=relationship.coach_id,
+                    kind=Touchpoint.Kind.HALLWAY,
+                    happened_at=at,
+                    created_at=at,
+                )
+            )
+            last_contact[relationship.pk] = max(last_contact.get(relationship.pk, at), at)
         for day in _days(demo, relationship.started_on, quiet_since, 15, 40):
             body = rng.choice(NOTICINGS).format(name=name)
             noticing = Noticing(
@@ -174,7 +187,7 @@ def presence_and_noticing_history(demo: DemoDistrict, years: int) -> None:
         mine = coach is not None and relationship.coach_id == coach.pk
         for n, (kind, text) in enumerate(rng.sample(FOLLOW_UPS, 2 if mine else 1)):
             # Half of coach@example.org's teachers have one due today; the rest are spread around.
-            offset = 0 if mine and n == 0 and index % 2 == 0 else rng.randint(-10, 20)
+            offset = 0 if mine and n == 0 and index % 2 == 0 else rng.randint(-3, 20)
             notes.append(
                 Note(
                     relationship=relationship,

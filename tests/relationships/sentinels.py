@@ -26,7 +26,11 @@ def _follow_up_note(world, client_for, sentinel):
 
 
 def _answer(world, client_for, sentinel):
-    question = Question.objects.for_coach(world.coach).first()
+    # The coach's own question, added through the bank (the starter set may have been
+    # flushed by an earlier transactional test).
+    data = {"text": "What are you looking forward to?", "theme": "first-meeting"}
+    assert_posted(client_for(world.coach).post(reverse("question_bank"), data), "question")
+    question = Question.objects.get(owner=world.coach)
     url = reverse("answer_new", args=[world.relationship.pk])
     response = client_for(world.coach).post(url, {"question": question.pk, "body": sentinel})
     assert_posted(response, "answer")
