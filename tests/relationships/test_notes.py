@@ -55,7 +55,8 @@ def test_the_teacher_sees_shared_notes_but_not_the_coachs_private_ones(client_as
 
 def test_the_teacher_reading_shared_notes_is_logged_for_them(client_as, world):
     client_as(world.teacher).get(page_url(world))
-    logged = set(AccessLogEntry.objects.filter(accessor=world.teacher).values_list("record_id", flat=True))
+    notes_read = AccessLogEntry.objects.filter(accessor=world.teacher, record_type="relationships.note")
+    logged = set(notes_read.values_list("record_id", flat=True))
     assert logged == {world.shared_note.pk, world.released_note.pk}
 
 
