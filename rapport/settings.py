@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "rapport.relationships",
     "rapport.coaching",
     "rapport.conversations",
+    "rapport.insights",
+    "rapport.api",
     "rapport.demo",
 ]
 

@@ -110,7 +110,9 @@ def test_peer_coaching_is_symmetric():
 
 def test_each_of_a_teachers_coaches_is_a_separate_scope(world):
     math_coach = person(Role.Kind.COACH, world.relationship.school, full_name="Mo Mathcoach")
-    math = RelationshipFactory(coach=math_coach, teacher=world.teacher, school=world.relationship.school, focus="Math")
+    math = RelationshipFactory(
+        coach=math_coach, teacher=world.teacher, school=world.relationship.school, focus="Math"
+    )
     math_shared = NoteFactory(relationship=math, visibility=Visibility.SHARED)
 
     assert world.shared_note.pk not in visible(math_coach, world)
