@@ -71,6 +71,7 @@ def list_notes(request: HttpRequest, relationship_id: int = RelationshipId, page
     "/relationships/{relationship_id}/notes",
     response={201: NoteOut},
     openapi_extra=body_schema(NoteIn),
+    url_name="api_relationship_notes",
 )
 def create_note(request: HttpRequest, relationship_id: int = RelationshipId):
     """Write a note (a read-and-write token). Private notes are in the teacher's own data export."""
