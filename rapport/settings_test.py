@@ -34,3 +34,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RAPPORT_TEST_DB_NAME", "test_rapport")}
+
+# Files the tests make (exports) stay out of the development media folder.
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media"

@@ -28,6 +28,10 @@ def nav_items_for(user) -> list[NavItem]:
         items.append(NavItem("Caseload", "caseload"))
     if user.is_teacher:
         items.append(NavItem("My coaching", "teacher_space"))
+    if user.is_coach or user.is_teacher:
+        items.append(NavItem("Exports", "export_list"))
+    if user.is_coach:
+        items.append(NavItem("API tokens", "api_tokens"))
     if user.is_leader:
         items.append(NavItem("Released to me", "released_to_me"))
     if user.is_coach_lead:

@@ -1,0 +1,28 @@
+from tests.authz import BAD_REQUEST, FORBIDDEN, NOT_FOUND, OK, Route, signed_in
+
+
+def _teachers_export(w):
+    from rapport.insights import exports
+    from rapport.insights.models import Export
+
+    export = Export.objects.create(owner=w.teacher, kind=Export.Kind.MY_DATA)
+    exports.run(export.pk)
+    return {"pk": export.pk}
+
+
+ROUTES = [
+    Route(
+        "export_list",
+        get=signed_in(FORBIDDEN, coach=OK, other_coach=OK, teacher=OK, other_teacher=OK),
+        post=signed_in(
+            FORBIDDEN,
+            coach=BAD_REQUEST,
+            other_coach=BAD_REQUEST,
+            teacher=BAD_REQUEST,
+            other_teacher=BAD_REQUEST,
+        ),
+        notes="an empty choice is refused; the export is the person's own either way",
+    ),
+    Route("export_detail", kwargs=_teachers_export, get=signed_in(NOT_FOUND, teacher=OK)),
+    Route("export_download", kwargs=_teachers_export, get=signed_in(NOT_FOUND, teacher=OK)),
+]
