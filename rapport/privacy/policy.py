@@ -245,3 +245,22 @@ def access_log_for(user) -> QuerySet:
         .exclude(accessor=user)
         .select_related("accessor")
     )
+
+
+# --- Who may receive a copy ------------------------------------------------------------
+
+
+def appreciation_copy_recipients(relationship: Relationship, recipient) -> list:
+    """Who may get a copy of an appreciation sent to ``recipient`` in this relationship:
+    nobody, unless the recipient said yes in their own space; then the leaders of the
+    relationship's school."""
+    from rapport.people.models import Role, User
+    from rapport.relationships.models import TeacherSettings
+
+    if not TeacherSettings.for_teacher(recipient).copy_leader_on_appreciations:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True, roles__kind=Role.Kind.SCHOOL_LEADER, roles__school=relationship.school_id
+        ).distinct()
+    )

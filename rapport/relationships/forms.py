@@ -1,8 +1,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
-from rapport.relationships.models import Note, Relationship, Visibility
+from rapport.relationships.models import (
+    CoachSettings,
+    Note,
+    Noticing,
+    Question,
+    ReadinessProfile,
+    Relationship,
+    TeacherProfile,
+    TeacherSettings,
+    Touchpoint,
+    Visibility,
+)
 
 NOTE_HONESTY_REMINDER = (
     "Private means private from colleagues and leaders, not from the person it is about: "
@@ -20,18 +32,40 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=20_000,
         help_text=NOTE_HONESTY_REMINDER,
+        error_messages={"required": "Write something before saving the note."},
+    )
+    kind = forms.ChoiceField(
+        label="About",
+        choices=[c for c in Note.Kind.choices if c[0] != Note.Kind.ANSWER],
+        initial=Note.Kind.GENERAL,
+        required=False,
+    )
+    follow_up_on = forms.DateField(
+        label="Follow up on (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="From this day the note waits on your home until you mark it done or dismiss it.",
     )
     visibility = forms.ChoiceField(label="Who can read it", widget=forms.RadioSelect)
 
+<<<<<<< HEAD
     def __init__(self, *args, relationship: Relationship, author, note: Note | None = None, **kwargs):
         if note is not None:
             kwargs.setdefault("initial", {"body": note.body, "visibility": note.visibility})
+=======
+    class Meta:
+        model = Note
+        fields = ["body", "kind", "follow_up_on", "visibility"]
+
+    def __init__(self, *args, relationship: Relationship, author, **kwargs):
+>>>>>>> issue3
         super().__init__(*args, **kwargs)
         other = relationship.other_member(author)
         self.fields["visibility"].choices = [
             (Visibility.PRIVATE, "Private — only me"),
             (Visibility.SHARED, f"Shared with {other.full_name}"),
         ]
+<<<<<<< HEAD
         if note is not None and note.visibility == Visibility.RELEASED:
             # Editing a released note keeps it released; going private withdraws the releases.
             self.fields["visibility"].choices = [
@@ -39,9 +73,167 @@ class NoteForm(forms.Form):
                 (Visibility.RELEASED, "Shared, and released to leaders by the teacher"),
             ]
         self.fields["visibility"].initial = self.initial.get("visibility", Visibility.PRIVATE)
+=======
+        if self.instance.pk and self.instance.visibility == Visibility.RELEASED:
+            # Editing a released note keeps it released; going private withdraws releases.
+            self.fields["visibility"].choices.insert(
+                2, (Visibility.RELEASED, "Shared, and released to leaders by the teacher")
+            )
+        if self.instance.pk and self.instance.kind == Note.Kind.ANSWER:
+            self.fields["kind"].choices = Note.Kind.choices
+        self.fields["visibility"].initial = Visibility.PRIVATE
+>>>>>>> issue3
 
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError("Write something before saving the note.")
-        return body
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or self.instance.kind or Note.Kind.GENERAL
+
+
+class AnswerForm(forms.Form):
+    """A teacher's answer to a getting-to-know-you question, kept as a private note."""
+
+    question = forms.ModelChoiceField(label="Question", queryset=Question.objects.none(), empty_label=None)
+    body = forms.CharField(
+        label="What they said",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20_000,
+        help_text=NOTE_HONESTY_REMINDER,
+        error_messages={"required": "Write down their answer before saving."},
+    )
+
+    def __init__(self, *args, coach, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = Question.objects.for_coach(coach)
+
+
+class QuestionForm(forms.ModelForm):
+    text = forms.CharField(
+        label="Your question",
+        max_length=300,
+        error_messages={"required": "Write the question before adding it."},
+    )
+
+    class Meta:
+        model = Question
+        fields = ["text", "theme"]
+        labels = {"theme": "Theme"}
+
+
+class TeacherProfileForm(forms.ModelForm):
+    class Meta:
+        model = TeacherProfile
+        fields = [
+            "preferred_name",
+            "grades",
+            "subjects",
+            "years_of_experience",
+            "feedback_preferences",
+            "best_times",
+            "usual_wrap_up",
+        ]
+        labels = {
+            "preferred_name": "Preferred name",
+            "grades": "Grade(s)",
+            "subjects": "Subject(s)",
+            "years_of_experience": "Years of teaching",
+            "feedback_preferences": "How they like to receive feedback",
+            "best_times": "Best times to meet",
+            "usual_wrap_up": "When they usually must wrap up",
+        }
+        widgets = {
+            "preferred_name": forms.TextInput(),
+            "feedback_preferences": forms.Textarea(attrs={"rows": 2}),
+            "best_times": forms.TextInput(),
+            "usual_wrap_up": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+
+class ReadinessProfileForm(forms.ModelForm):
+    class Meta:
+        model = ReadinessProfile
+        fields = ["comfort_with_coaching", "comfort_with_technology", "notes"]
+        labels = {
+            "comfort_with_coaching": "Comfort with coaching",
+            "comfort_with_technology": "Comfort with technology",
+            "notes": "Where to start (only you see this)",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class TouchpointForm(forms.ModelForm):
+    note = forms.CharField(label="One line (optional)", max_length=200, required=False)
+
+    class Meta:
+        model = Touchpoint
+        fields = ["kind", "note"]
+        labels = {"kind": "Kind of contact"}
+
+
+class NoticingForm(forms.ModelForm):
+    body = forms.CharField(
+        label="What did you notice?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5_000,
+        help_text="Be specific: what they did, and what it made possible for students.",
+        error_messages={"required": "Write what you noticed before saving."},
+    )
+    noticed_on = forms.DateField(
+        label="When", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Noticing
+        fields = ["body", "noticed_on"]
+
+
+class AppreciationForm(forms.Form):
+    noticings = forms.ModelMultipleChoiceField(
+        label="Built from what you noticed",
+        queryset=Noticing.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    message = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+        help_text="Name what they did and why it mattered. This is sent to them by email.",
+        error_messages={"required": "Write the message before sending it."},
+    )
+    copy_leader = forms.BooleanField(label="Send a copy to the school leader", required=False)
+
+    def __init__(self, *args, noticings, leader_copy_allowed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.noticing_list = list(noticings)
+        self.fields["noticings"].queryset = Noticing.objects.filter(pk__in=[n.pk for n in self.noticing_list])
+        self.fields["noticings"].label_from_instance = lambda n: (
+            f"{n.noticed_on:%b} {n.noticed_on.day}: {n.body}"
+        )
+        self.leader_copy_allowed = leader_copy_allowed
+        if not leader_copy_allowed:
+            self.fields["copy_leader"].disabled = True
+            self.fields[
+                "copy_leader"
+            ].help_text = "The teacher has not allowed copies to their leader. Only they can change that."
+
+    def clean_copy_leader(self) -> bool:
+        return bool(self.cleaned_data.get("copy_leader")) and self.leader_copy_allowed
+
+
+class CoachSettingsForm(forms.ModelForm):
+    weekly_appreciation_target = forms.IntegerField(
+        label="Appreciations to send each week", min_value=0, max_value=50
+    )
+    coverage_threshold_days = forms.IntegerField(
+        label="Days without contact before a teacher is highlighted", min_value=1, max_value=365
+    )
+
+    class Meta:
+        model = CoachSettings
+        fields = ["weekly_appreciation_target", "coverage_threshold_days"]
+
+
+class TeacherSettingsForm(forms.ModelForm):
+    class Meta:
+        model = TeacherSettings
+        fields = ["copy_leader_on_appreciations"]
+        labels = {"copy_leader_on_appreciations": "My school leader may receive copies of appreciations"}

@@ -1,32 +1,114 @@
-"""Pages of a coaching relationship: the caseload, the relationship's home, notes."""
+"""Pages of a coaching relationship: the coach's home, caseload and coverage, the
+relationship's home, notes and follow-ups, the profile, touchpoints, noticings,
+appreciations, the question bank, and the history timeline."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.privacy import policy
 from rapport.privacy.actions import leaders_for, release
 from rapport.privacy.models import Purpose
 from rapport.relationships import actions
-from rapport.relationships.forms import NoteForm
-from rapport.relationships.models import Note
+from rapport.relationships.coverage import SORTS, coverage_for
+from rapport.relationships.forms import (
+    AnswerForm,
+    AppreciationForm,
+    CoachSettingsForm,
+    NoteForm,
+    NoticingForm,
+    QuestionForm,
+    ReadinessProfileForm,
+    TeacherProfileForm,
+    TeacherSettingsForm,
+    TouchpointForm,
+)
+from rapport.relationships.models import (
+    Appreciation,
+    CoachSettings,
+    Note,
+    Noticing,
+    Question,
+    ReadinessProfile,
+    TeacherProfile,
+    TeacherSettings,
+    Touchpoint,
+    Visibility,
+)
+from rapport.relationships.timeline import timeline_for
+
+RELATED = ("relationship__teacher", "relationship__coach")
 
 
 @login_required
 def coach_home(request: HttpRequest) -> HttpResponse:
-    caseload = policy.caseload_for(request.user).select_related("teacher", "coach", "school")
-    recent_notes = policy.visible_records(request.user, Note.objects.filter(author=request.user))
-    recent_notes = recent_notes.select_related("relationship__teacher", "relationship__coach")[:5]
+    """7:45 in the morning: who to follow up with, who has not been seen, the week's appreciations."""
+    user = request.user
+    settings = CoachSettings.for_coach(user)
+    follow_ups = policy.read_records(
+        user,
+        Note.objects.filter(author=user).follow_ups_due().select_related(*RELATED).order_by("follow_up_on"),
+        Purpose.RELATIONSHIP_PAGE,
+    )
+    rows = coverage_for(user, settings.coverage_threshold_days)
+    sent_this_week = (
+        policy.visible_records(user, Appreciation.objects.filter(author=user))
+        .sent_since(actions.week_start())
+        .count()
+    )
+    recent_noticings = policy.visible_records(user, Noticing.objects.filter(author=user)).select_related(
+        *RELATED
+    )
     return render(
         request,
         "relationships/coach_home.html",
-        {"caseload": caseload, "recent_notes": recent_notes},
+        {
+            "settings": settings,
+            "follow_ups": follow_ups,
+            "rows": rows,
+            "overdue_count": sum(row.overdue for row in rows),
+            "sent_this_week": sent_this_week,
+            "recent_noticings": recent_noticings[:5],
+            "touchpoint_kinds": Touchpoint.Kind.choices,
+            "today": timezone.localdate(),
+        },
     )
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Every teacher on the caseload and the days since the last contact of any kind."""
+    if not request.user.is_coach and not policy.caseload_for(request.user).exists():
+        raise PermissionDenied
+    settings = CoachSettings.for_coach(request.user)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "days"
+    rows = coverage_for(request.user, settings.coverage_threshold_days, sort)
+    return render(
+        request,
+        "relationships/coverage.html",
+        {"rows": rows, "sort": sort, "settings": settings, "overdue_count": sum(r.overdue for r in rows)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coach_settings(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_coach and not policy.caseload_for(request.user).exists():
+        raise PermissionDenied
+    form = CoachSettingsForm(request.POST or None, instance=CoachSettings.for_coach(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relationships/coach_settings.html", {"form": form}, status=status)
 
 
 @login_required
@@ -38,22 +120,33 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "relationships/caseload.html", {"rows": rows})
 
 
+def _one(records: list):
+    return records[0] if records else None
+
+
 def _relationship_page(request, relationship, form: NoteForm, status: int = 200) -> HttpResponse:
-    notes = policy.read_records(
-        request.user,
-        Note.objects.filter(relationship=relationship).select_related("author"),
-        Purpose.RELATIONSHIP_PAGE,
-    )
+    user = request.user
+
+    def read(queryset):
+        return policy.read_records(
+            user, queryset.filter(relationship=relationship), Purpose.RELATIONSHIP_PAGE
+        )
+
     return render(
         request,
         "relationships/relationship_detail.html",
         {
             "relationship": relationship,
-            "other": relationship.other_member(request.user),
-            "notes": notes,
+            "other": relationship.other_member(user),
+            "notes": read(Note.objects.select_related("author", "question")),
+            "profile": _one(read(TeacherProfile.objects.all())),
+            "readiness": _one(read(ReadinessProfile.objects.all())),
+            "noticings": read(Noticing.objects.all())[:10],
+            "appreciations": read(Appreciation.objects.select_related("author"))[:10],
             "form": form,
-            "is_coach_side": relationship.acts_as_coach(request.user),
-            "is_teacher_side": relationship.acts_as_teacher(request.user),
+            "is_coach_side": relationship.acts_as_coach(user),
+            "is_teacher_side": relationship.acts_as_teacher(user),
+            "today": timezone.localdate(),
         },
         status=status,
     )
@@ -69,7 +162,12 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = NoteForm(request.POST, relationship=relationship, author=request.user)
         if form.is_valid():
             actions.write_note(
-                relationship, request.user, form.cleaned_data["body"], form.cleaned_data["visibility"]
+                relationship,
+                request.user,
+                form.cleaned_data["body"],
+                form.cleaned_data["visibility"],
+                kind=form.cleaned_data["kind"],
+                follow_up_on=form.cleaned_data["follow_up_on"],
             )
             messages.success(request, "Note saved.")
             return redirect("relationship_detail", pk=relationship.pk)
@@ -84,7 +182,13 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     note = policy.get_record_to_change(request.user, Note.objects.filter(relationship=relationship), note_pk)
     form = NoteForm(request.POST or None, note=note, relationship=relationship, author=request.user)
     if request.method == "POST" and form.is_valid():
-        actions.update_note(note, form.cleaned_data["body"], form.cleaned_data["visibility"])
+        actions.update_note(
+            note,
+            form.cleaned_data["body"],
+            form.cleaned_data["visibility"],
+            kind=form.cleaned_data["kind"],
+            follow_up_on=form.cleaned_data["follow_up_on"],
+        )
         messages.success(request, "Note updated.")
         return redirect("relationship_detail", pk=relationship.pk)
     status = 400 if request.method == "POST" else 200
@@ -118,11 +222,32 @@ def teacher_space(request: HttpRequest) -> HttpResponse:
         .order_by("-released_at")
     )
     access_log = policy.access_log_for(request.user)[:100]
+    settings_form = TeacherSettingsForm(instance=TeacherSettings.for_teacher(request.user))
     return render(
         request,
         "relationships/teacher_space.html",
-        {"relationships": relationships, "releases": releases, "access_log": access_log},
+        {
+            "relationships": relationships,
+            "releases": releases,
+            "access_log": access_log,
+            "settings_form": settings_form,
+        },
     )
+
+
+@login_required
+@require_POST
+def teacher_settings(request: HttpRequest) -> HttpResponse:
+    """The teacher decides, in their own space, whether their leader may be copied."""
+    if not request.user.is_teacher:
+        raise PermissionDenied
+    form = TeacherSettingsForm(request.POST, instance=TeacherSettings.for_teacher(request.user))
+    form.save()  # one checkbox: every submission is valid
+    if form.instance.copy_leader_on_appreciations:
+        messages.success(request, "Your school leader may now receive copies of appreciations.")
+    else:
+        messages.success(request, "Appreciations now go to you alone.")
+    return redirect("teacher_space")
 
 
 @login_required
@@ -146,5 +271,210 @@ def note_release(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
         request,
         "relationships/note_release.html",
         {"relationship": relationship, "note": note, "leaders": leaders},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def follow_up_close(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    """Mark a follow-up done, or dismiss it; either way it leaves the coach's home."""
+    relationship = policy.get_relationship_for(request.user, pk)
+    note = policy.get_record_to_change(request.user, Note.objects.filter(relationship=relationship), note_pk)
+    done = request.POST.get("outcome") != "dismiss"
+    actions.close_follow_up(note, done=done)
+    messages.success(request, "Follow-up marked done." if done else "Follow-up dismissed.")
+    return redirect(_next_or(request, "home"))
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    """Back where the person came from, if that is a page of ours; else ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The teacher's profile (shared with them) and the coach's readiness notes (private)."""
+    relationship = policy.get_coached_relationship_for(request.user, pk)
+    profile = TeacherProfile.objects.filter(relationship=relationship).first() or TeacherProfile(
+        relationship=relationship, author=request.user, visibility=Visibility.SHARED
+    )
+    readiness = ReadinessProfile.objects.filter(relationship=relationship).first() or ReadinessProfile(
+        relationship=relationship, author=request.user
+    )
+    if profile.pk and not policy.can_change(request.user, profile):
+        raise Http404("No such profile.")
+    if readiness.pk and not policy.can_change(request.user, readiness):
+        raise Http404("No such profile.")
+    data = request.POST if request.method == "POST" else None
+    profile_form = TeacherProfileForm(data, instance=profile, prefix="profile")
+    readiness_form = ReadinessProfileForm(data, instance=readiness, prefix="readiness")
+    if data is not None and profile_form.is_valid() and readiness_form.is_valid():
+        actions.save_profiles(profile_form, readiness_form)
+        messages.success(request, "Profile saved.")
+        return redirect("relationship_detail", pk=relationship.pk)
+    return render(
+        request,
+        "relationships/profile_edit.html",
+        {
+            "relationship": relationship,
+            "other": relationship.other_member(request.user),
+            "profile_form": profile_form,
+            "readiness_form": readiness_form,
+        },
+        status=400 if data is not None else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def touchpoint_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log an informal contact. From the home it is one tap on the kind (htmx, answered in place)."""
+    relationship = policy.get_coached_relationship_for(request.user, pk)
+    other = relationship.other_member(request.user)
+    form = TouchpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        touchpoint = actions.log_touchpoint(
+            relationship, request.user, form.cleaned_data["kind"], form.cleaned_data["note"]
+        )
+        confirmation = f"Logged: {touchpoint.get_kind_display().lower()} with {other.full_name}."
+        if request.headers.get("HX-Request"):
+            return render(request, "relationships/_touchpoint_logged.html", {"confirmation": confirmation})
+        messages.success(request, confirmation)
+        return redirect(_next_or(request, "home"))
+    return render(
+        request,
+        "relationships/touchpoint_form.html",
+        {"relationship": relationship, "other": other, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def noticing_pick_teacher(request: HttpRequest) -> HttpResponse:
+    """Step one of capturing a noticing from the home: whom it is about."""
+    relationships = policy.caseload_for(request.user).select_related("teacher", "coach")
+    if not request.user.is_coach and not relationships.exists():
+        raise PermissionDenied
+    rows = [(r, r.other_member(request.user)) for r in relationships.order_by("teacher__full_name")]
+    return render(request, "relationships/noticing_pick.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def noticing_new(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = policy.get_coached_relationship_for(request.user, pk)
+    form = NoticingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.record_noticing(
+            relationship, request.user, form.cleaned_data["body"], form.cleaned_data["noticed_on"]
+        )
+        messages.success(request, f"Noticing saved for {relationship.other_member(request.user).full_name}.")
+        return redirect("home")
+    return render(
+        request,
+        "relationships/noticing_form.html",
+        {"relationship": relationship, "other": relationship.other_member(request.user), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appreciation_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn noticings into a specific appreciation, emailed to the teacher."""
+    relationship = policy.get_coached_relationship_for(request.user, pk)
+    other = relationship.other_member(request.user)
+    noticings = policy.read_records(
+        request.user,
+        Noticing.objects.filter(relationship=relationship, author=request.user),
+        Purpose.RELATIONSHIP_PAGE,
+    )[:20]
+    leader_copy_allowed = bool(policy.appreciation_copy_recipients(relationship, other))
+    chosen = [n for n in noticings if str(n.pk) in request.GET.getlist("noticing")]
+    initial = {"noticings": chosen, "message": "\n\n".join(n.body for n in chosen)}
+    form = AppreciationForm(
+        request.POST or None, initial=initial, noticings=noticings, leader_copy_allowed=leader_copy_allowed
+    )
+    if request.method == "POST" and form.is_valid():
+        appreciation = actions.send_appreciation(
+            relationship,
+            request.user,
+            form.cleaned_data["message"],
+            form.cleaned_data["noticings"],
+            copy_leader=form.cleaned_data["copy_leader"],
+        )
+        copied = " A copy went to the school leader." if appreciation.copied_to else ""
+        messages.success(request, f"Appreciation sent to {other.full_name}.{copied}")
+        return redirect("relationship_detail", pk=relationship.pk)
+    return render(
+        request,
+        "relationships/appreciation_form.html",
+        {"relationship": relationship, "other": other, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def relationship_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything that happened between coach and teacher, as one timeline."""
+    relationship = policy.get_coached_relationship_for(request.user, pk)
+    return render(
+        request,
+        "relationships/history.html",
+        {
+            "relationship": relationship,
+            "other": relationship.other_member(request.user),
+            "entries": timeline_for(request.user, relationship),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_bank(request: HttpRequest) -> HttpResponse:
+    """The starter questions and the coach's own; a coach adds questions here."""
+    if not request.user.is_coach and not policy.caseload_for(request.user).exists():
+        raise PermissionDenied
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_question(request.user, form.cleaned_data["text"], form.cleaned_data["theme"])
+        messages.success(request, "Question added to your bank.")
+        return redirect("question_bank")
+    return render(
+        request,
+        "relationships/question_bank.html",
+        {"questions": Question.objects.for_coach(request.user), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write down a teacher's answer to a getting-to-know-you question, as a private note."""
+    relationship = policy.get_coached_relationship_for(request.user, pk)
+    form = AnswerForm(
+        request.POST or None, coach=request.user, initial={"question": request.GET.get("question")}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.write_note(
+            relationship,
+            request.user,
+            form.cleaned_data["body"],
+            Visibility.PRIVATE,
+            kind=Note.Kind.ANSWER,
+            question=form.cleaned_data["question"],
+        )
+        messages.success(request, "Answer saved as a private note.")
+        return redirect("relationship_detail", pk=relationship.pk)
+    return render(
+        request,
+        "relationships/answer_form.html",
+        {"relationship": relationship, "other": relationship.other_member(request.user), "form": form},
         status=400 if request.method == "POST" else 200,
     )

@@ -26,6 +26,7 @@ def nav_items_for(user) -> list[NavItem]:
     # A teacher in peer coaching also coaches, so they get a caseload too.
     if user.is_coach or (user.is_teacher and policy.caseload_for(user).exists()):
         items.append(NavItem("Caseload", "caseload"))
+        items.append(NavItem("Coverage", "coverage"))
     if user.is_teacher:
         items.append(NavItem("My coaching", "teacher_space"))
     if user.is_coach or user.is_teacher:

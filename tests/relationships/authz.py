@@ -13,6 +13,32 @@ def _shared_note(w):
     return {"pk": w.relationship.pk, "note_pk": w.shared_note.pk}
 
 
+def _follow_up_note(w):
+    return {"pk": w.relationship.pk, "note_pk": w.private_note.pk}
+
+
+def _touchpoint(w):
+    return {"kind": "hallway", "note": "Said hello by the library."}
+
+
+def _noticing(w):
+    return {"body": "Every group had a job card.", "noticed_on": "2026-03-02"}
+
+
+def _appreciation(w):
+    return {"message": "Thank you for the job cards.", "copy_leader": "on"}
+
+
+def _question(w):
+    return {"text": "What song is stuck in your head?", "theme": "first-meeting"}
+
+
+def _settings(w):
+    return {"weekly_appreciation_target": "4", "coverage_threshold_days": "10"}
+
+
+COACH_ONLY_PAGE = signed_in(FORBIDDEN, coach=OK, other_coach=OK)
+
 ROUTES = [
     Route(
         "caseload",
@@ -47,5 +73,72 @@ ROUTES = [
     Route(
         "teacher_space",
         get=signed_in(FORBIDDEN, teacher=OK, other_teacher=OK),
+    ),
+    Route(
+        "teacher_settings",
+        get=signed_in(NOT_ALLOWED),
+        post=signed_in(FORBIDDEN, teacher=REDIRECT, other_teacher=REDIRECT),
+        post_data=lambda w: {"copy_leader_on_appreciations": "on"},
+        notes="each teacher sets their own; nobody else has one to set",
+    ),
+    Route("coverage", get=COACH_ONLY_PAGE),
+    Route(
+        "coach_settings",
+        get=COACH_ONLY_PAGE,
+        post=signed_in(FORBIDDEN, coach=REDIRECT, other_coach=REDIRECT),
+        post_data=_settings,
+        notes="each coach's own targets",
+    ),
+    Route("noticing_pick_teacher", get=COACH_ONLY_PAGE),
+    Route(
+        "question_bank",
+        get=COACH_ONLY_PAGE,
+        post=signed_in(FORBIDDEN, coach=REDIRECT, other_coach=REDIRECT),
+        post_data=_question,
+    ),
+    Route(
+        "profile_edit",
+        kwargs=_relationship,
+        get=signed_in(NOT_FOUND, coach=OK),
+        post=signed_in(NOT_FOUND, coach=REDIRECT),
+        post_data=lambda w: {"profile-grades": "4", "readiness-comfort_with_coaching": "2"},
+        notes="the teacher reads the shared profile on the relationship page but does not edit it",
+    ),
+    Route("relationship_history", kwargs=_relationship, get=signed_in(NOT_FOUND, coach=OK)),
+    Route(
+        "touchpoint_log",
+        kwargs=_relationship,
+        get=signed_in(NOT_FOUND, coach=OK),
+        post=signed_in(NOT_FOUND, coach=REDIRECT),
+        post_data=_touchpoint,
+    ),
+    Route(
+        "noticing_new",
+        kwargs=_relationship,
+        get=signed_in(NOT_FOUND, coach=OK),
+        post=signed_in(NOT_FOUND, coach=REDIRECT),
+        post_data=_noticing,
+    ),
+    Route(
+        "appreciation_new",
+        kwargs=_relationship,
+        get=signed_in(NOT_FOUND, coach=OK),
+        post=signed_in(NOT_FOUND, coach=REDIRECT),
+        post_data=_appreciation,
+    ),
+    Route(
+        "answer_new",
+        kwargs=_relationship,
+        get=signed_in(NOT_FOUND, coach=OK),
+        post=signed_in(NOT_FOUND, coach=BAD_REQUEST),
+        notes="an empty answer is refused with the form re-rendered",
+    ),
+    Route(
+        "follow_up_close",
+        kwargs=_follow_up_note,
+        get=signed_in(NOT_ALLOWED),
+        post=signed_in(NOT_FOUND, coach=REDIRECT),
+        post_data=lambda w: {"outcome": "done"},
+        notes="only the note's author closes its follow-up",
     ),
 ]

@@ -1,0 +1,57 @@
+"""Coverage: every teacher on a caseload and how long since the coach was last with them.
+
+Built from ``Relationship.last_contact_at`` (kept by ``actions.record_contact``
+for every kind of contact), so a caseload of any size costs one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F
+from django.utils import timezone
+
+from rapport.privacy import policy
+from rapport.relationships.models import Relationship
+
+SORTS = {
+    "days": (F("last_contact_at").asc(nulls_first=True), "teacher__full_name"),
+    "name": ("teacher__full_name", "coach__full_name"),
+}
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    relationship: Relationship
+    person: object  # the other member: the teacher, or the other peer
+    days_since: int | None  # None: no contact recorded yet
+    overdue: bool
+
+
+def days_between(then: datetime | None, now: datetime) -> int | None:
+    if then is None:
+        return None
+    return (timezone.localdate(now) - timezone.localdate(then)).days
+
+
+def coverage_for(user, threshold_days: int, sort: str = "days") -> list[CoverageRow]:
+    """The caseload, longest without contact first (or by name), overdue ones flagged."""
+    now = timezone.now()
+    relationships = (
+        policy.caseload_for(user)
+        .select_related("teacher", "coach", "school")
+        .order_by(*SORTS.get(sort, SORTS["days"]))
+    )
+    rows = []
+    for relationship in relationships:
+        days = days_between(relationship.last_contact_at, now)
+        rows.append(
+            CoverageRow(
+                relationship=relationship,
+                person=relationship.other_member(user),
+                days_since=days,
+                overdue=days is None or days >= threshold_days,
+            )
+        )
+    return rows

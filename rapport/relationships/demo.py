@@ -1,0 +1,212 @@
+"""Demo history for relationship memory, presence and noticing the good.
+
+Deterministic (``demo.rng``), written in our own words, and built with
+``bulk_create`` so a district of thousands of teachers over years stays quick.
+coach@example.org finds follow-ups due today and teachers she has not seen lately.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from django.utils import timezone
+
+from rapport.demo.district import DemoDistrict, demo_moment, history_builder
+from rapport.relationships.models import (
+    Appreciation,
+    Comfort,
+    Note,
+    Noticing,
+    ReadinessProfile,
+    Relationship,
+    TeacherProfile,
+    Touchpoint,
+    Visibility,
+)
+
+GRADES = ["K", "1", "2", "3", "4", "5", "6", "7", "8", "9-10", "11-12"]
+SUBJECTS = ["Reading and writing", "Math", "Science", "Social studies", "Art", "Music", "All subjects"]
+FEEDBACK_WAYS = [
+    "In writing first, then a short talk the next day.",
+    "Straight away and in person, while the lesson is fresh.",
+    "One thing at a time, with an example of what it could look like.",
+    "A quick question to think about before we talk.",
+]
+BEST_TIMES = [
+    "Tuesday mornings before the bell",
+    "Thursday planning period",
+    "Right after lunch",
+    "Friday afternoons",
+]
+WRAP_UPS = [time(15, 15), time(15, 30), time(15, 45), time(16, 0)]
+READINESS_NOTES = [
+    "Start from the routines already working; offer ideas rather than plans.",
+    "Keen on new tools; pair any tech idea with a low-tech backup.",
+    "New to being coached. Keep the first meetings short and concrete.",
+    "Likes to see it done first. Offer to model a part of a lesson.",
+]
+TOUCHPOINT_NOTES = [
+    "Quick hello at the copier.",
+    "Shared a laugh about the fire drill.",
+    "Asked how the week was going.",
+    "Dropped off the book we talked about.",
+    "Stopped by to say welcome back.",
+]
+NOTICINGS = [
+    "{name} greeted every student at the door by name, and the room settled quickly.",
+    "In {name}'s class, partners explained their thinking to each other before sharing out.",
+    "{name} used a short wait before calling on anyone; more hands went up the second time.",
+    "The anchor chart {name} built with the class was being used by students on their own.",
+    "{name} turned a wrong answer into the best question of the lesson.",
+    "Students in {name}'s room moved from stations to the carpet in under a minute.",
+    "{name} checked in with the quiet group first, and they got going right away.",
+    "{name}'s exit ticket had one clear question, and the answers shaped the next lesson.",
+]
+APPRECIATION_ENDINGS = [
+    "Thank you — it made a real difference for your students.",
+    "I wanted you to know I noticed. It was a pleasure to see.",
+    "That kind of care is why students feel safe to try in your room.",
+]
+FOLLOW_UPS = [
+    ("events", "Ask {name} how the school play went."),
+    ("family", "Ask {name} how the new baby is sleeping."),
+    ("interests", "Ask {name} about the marathon training."),
+    ("events", "Ask {name} how the field trip to the science museum went."),
+    ("favourites", "Bring {name} a cinnamon tea — the favourite."),
+]
+
+
+def _first_name(relationship: Relationship) -> str:
+    return relationship.teacher.full_name.split(" ")[0]
+
+
+def _profiles(demo: DemoDistrict) -> None:
+    rng = demo.rng
+    profiles, readiness = [], []
+    for relationship in demo.relationships:
+        profiles.append(
+            TeacherProfile(
+                relationship=relationship,
+                author_id=relationship.coach_id,
+                visibility=Visibility.SHARED,
+                preferred_name=_first_name(relationship),
+                grades=rng.choice(GRADES),
+                subjects=rng.choice(SUBJECTS),
+                years_of_experience=rng.randint(1, 25),
+                feedback_preferences=rng.choice(FEEDBACK_WAYS),
+                best_times=rng.choice(BEST_TIMES),
+                usual_wrap_up=rng.choice(WRAP_UPS),
+            )
+        )
+        readiness.append(
+            ReadinessProfile(
+                relationship=relationship,
+                author_id=relationship.coach_id,
+                comfort_with_coaching=rng.choice(Comfort.values),
+                comfort_with_technology=rng.choice(Comfort.values),
+                notes=rng.choice(READINESS_NOTES),
+            )
+        )
+    TeacherProfile.objects.bulk_create(profiles, batch_size=2000)
+    ReadinessProfile.objects.bulk_create(readiness, batch_size=2000)
+
+
+def _days(demo: DemoDistrict, start: date, end: date, low: int, high: int):
+    day = start + timedelta(days=demo.rng.randint(0, low))
+    while day < end:
+        yield day
+        day += timedelta(days=demo.rng.randint(low, high))
+
+
+@history_builder
+def presence_and_noticing_history(demo: DemoDistrict, years: int) -> None:
+    """Touchpoints every couple of weeks, noticings every few weeks, an appreciation for
+    about one noticing in three, profiles for everyone, and a few follow-ups."""
+    rng = demo.rng
+    today = timezone.localdate()
+    _profiles(demo)
+    coach = demo.accounts.get("coach@example.org")
+    touchpoints, noticings, appreciations, links, notes = [], [], [], [], []
+    last_contact: dict[int, object] = {}
+    for index, relationship in enumerate(demo.relationships):
+        name = _first_name(relationship)
+        # About one teacher in five has not been seen lately, so coverage has something to show.
+        quiet_since = today - timedelta(days=rng.randint(16, 30)) if index % 5 == 4 else today
+        for day in _days(demo, relationship.started_on, quiet_since, 8, 24):
+            at = demo_moment(demo, day, hour=rng.choice([7, 8, 12, 15]))
+            note = rng.choice(TOUCHPOINT_NOTES) if rng.random() < 0.25 else ""
+            touchpoints.append(
+                Touchpoint(
+                    relationship=relationship,
+                    author_id=relationship.coach_id,
+                    kind=rng.choice(Touchpoint.Kind.values),
+                    note=note,
+                    happened_at=at,
+                    created_at=at,
+                )
+            )
+            last_contact[relationship.pk] = at
+        if quiet_since == today and relationship.started_on < today:
+            # Everyone else was seen in the last ten days.
+            at = demo_moment(demo, today - timedelta(days=rng.randint(1, 10)), hour=8)
+            touchpoints.append(
+                Touchpoint(
+                    relationship=relationship,
+                    author_id=relationship.coach_id,
+                    kind=Touchpoint.Kind.HALLWAY,
+                    happened_at=at,
+                    created_at=at,
+                )
+            )
+            last_contact[relationship.pk] = max(last_contact.get(relationship.pk, at), at)
+        for day in _days(demo, relationship.started_on, quiet_since, 15, 40):
+            body = rng.choice(NOTICINGS).format(name=name)
+            noticing = Noticing(
+                relationship=relationship,
+                author_id=relationship.coach_id,
+                body=body,
+                noticed_on=day,
+                created_at=demo_moment(demo, day),
+            )
+            noticings.append(noticing)
+            if rng.random() < 0.35:
+                sent_at = demo_moment(demo, min(day + timedelta(days=1), today), hour=17)
+                appreciations.append(
+                    Appreciation(
+                        relationship=relationship,
+                        author_id=relationship.coach_id,
+                        visibility=Visibility.SHARED,
+                        message=f"{body}\n\n{rng.choice(APPRECIATION_ENDINGS)}",
+                        sent_to=relationship.teacher.email,
+                        sent_at=sent_at,
+                        created_at=sent_at,
+                    )
+                )
+                links.append((len(appreciations) - 1, noticing))
+                last_contact[relationship.pk] = max(last_contact.get(relationship.pk, sent_at), sent_at)
+        mine = coach is not None and relationship.coach_id == coach.pk
+        for n, (kind, text) in enumerate(rng.sample(FOLLOW_UPS, 2 if mine else 1)):
+            # Half of coach@example.org's teachers have one due today; the rest are spread around.
+            offset = 0 if mine and n == 0 and index % 2 == 0 else rng.randint(-3, 20)
+            notes.append(
+                Note(
+                    relationship=relationship,
+                    author_id=relationship.coach_id,
+                    kind=kind,
+                    body=text.format(name=name),
+                    follow_up_on=today + timedelta(days=offset),
+                    created_at=demo_moment(demo, today - timedelta(days=rng.randint(1, 14))),
+                )
+            )
+    Touchpoint.objects.bulk_create(touchpoints, batch_size=2000)
+    Noticing.objects.bulk_create(noticings, batch_size=2000)
+    Appreciation.objects.bulk_create(appreciations, batch_size=2000)
+    Through = Appreciation.noticings.through
+    Through.objects.bulk_create(
+        (Through(appreciation_id=appreciations[i].pk, noticing_id=noticing.pk) for i, noticing in links),
+        batch_size=5000,
+    )
+    Note.objects.bulk_create(notes, batch_size=2000)
+    for relationship in demo.relationships:
+        relationship.last_contact_at = last_contact.get(relationship.pk)
+    Relationship.objects.bulk_update(demo.relationships, ["last_contact_at"], batch_size=2000)

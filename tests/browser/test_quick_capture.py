@@ -1,0 +1,76 @@
+"""The coach's home on a phone at 7:45: a noticing in three taps, a touchpoint in two,
+and today's follow-ups waiting. Taps are clicks after the home has loaded; typing is not a tap."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from rapport.relationships.models import Noticing, Touchpoint
+from tests.world import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Taps:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, locator) -> None:
+        self.count += 1
+        locator.click()
+
+
+def test_noticing_in_three_taps(page, sign_in):
+    world = build_world()
+    sign_in(world.coach)
+    page.goto("/")
+    tap = Taps()
+
+    tap(page.get_by_role("button", name="Noticed something good"))
+    tap(page.get_by_role("button", name=world.teacher.full_name))
+    page.get_by_label("What did you notice?").fill("Every student had a role in the group task.")
+    tap(page.get_by_role("button", name="Save noticing"))
+
+    expect(page.get_by_role("status")).to_contain_text(f"Noticing saved for {world.teacher.full_name}")
+    noticed = page.locator("section", has=page.get_by_role("heading", name="What you noticed lately"))
+    expect(noticed).to_contain_text("Every student had a role in the group task.")
+    assert tap.count <= 3
+    assert Noticing.objects.get().body == "Every student had a role in the group task."
+
+
+def test_touchpoint_in_two_taps(page, sign_in):
+    world = build_world()
+    sign_in(world.coach)
+    page.goto("/")
+    tap = Taps()
+
+    tap(page.locator("summary", has_text=world.teacher.full_name))
+    tap(page.get_by_role("button", name="Lunch"))
+
+    expect(page.get_by_role("status")).to_contain_text(f"Logged: lunch with {world.teacher.full_name}.")
+    # Answered in place (htmx): the page did not reload, so the teacher's row is still open.
+    expect(page.locator("details[open]")).to_have_count(1)
+    assert tap.count <= 2
+    assert Touchpoint.objects.get().kind == "lunch"
+    world.relationship.refresh_from_db()
+    assert world.relationship.last_contact_at is not None
+
+
+def test_follow_up_set_for_today_shows_on_the_home(page, sign_in):
+    world = build_world()
+    sign_in(world.coach)
+    page.goto(f"/r/{world.relationship.pk}/")
+    page.get_by_label("Note", exact=True).fill("Ask how the science fair went")
+    page.get_by_label("About").select_option("events")
+    today = page.evaluate("() => new Date().toLocaleDateString('en-CA')")
+    page.get_by_label("Follow up on (optional)").fill(today)
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_role("status")).to_contain_text("Note saved")
+
+    page.goto("/")
+    follow_ups = page.locator("section", has=page.get_by_role("heading", name="Follow-ups for today"))
+    expect(follow_ups).to_contain_text("Ask how the science fair went")
+    follow_ups.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("status")).to_contain_text("Follow-up marked done")
+    expect(follow_ups).not_to_contain_text("Ask how the science fair went")

@@ -1,0 +1,95 @@
+"""Noticing the good, and appreciations: what is sent, to whom, and the leader copy only by consent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from rapport.relationships.models import Appreciation, Noticing, TeacherSettings
+
+pytestmark = pytest.mark.django_db
+
+NOTICED = "Students explained their thinking to a partner before sharing with the class."
+
+
+def _notice(client, world, body=NOTICED):
+    url = reverse("noticing_new", args=[world.relationship.pk])
+    return client.post(url, {"body": body, "noticed_on": "2026-03-02"})
+
+
+def test_a_noticing_is_private_to_the_coach(world, client_as):
+    response = _notice(client_as(world.coach), world)
+    assert response.status_code == 302
+    noticing = Noticing.objects.get()
+    assert noticing.body == NOTICED
+    assert noticing.author == world.coach
+    page = client_as(world.teacher).get(reverse("relationship_detail", args=[world.relationship.pk]))
+    assert NOTICED not in page.content.decode()
+
+
+def test_an_empty_noticing_is_refused(world, client_as):
+    response = _notice(client_as(world.coach), world, body="   ")
+    assert response.status_code == 400
+    assert "Write what you noticed" in response.content.decode()
+    assert not Noticing.objects.exists()
+
+
+def test_appreciation_is_emailed_to_the_teacher_with_the_noticing(world, client_as):
+    client = client_as(world.coach)
+    _notice(client, world)
+    noticing = Noticing.objects.get()
+    url = reverse("appreciation_new", args=[world.relationship.pk])
+    form_page = client.get(url, {"noticing": noticing.pk}).content.decode()
+    assert NOTICED in form_page  # the message starts from what was noticed
+
+    response = client.post(url, {"noticings": [noticing.pk], "message": NOTICED, "copy_leader": "on"})
+    assert response.status_code == 302
+
+    (message,) = mail.outbox
+    assert message.to == [world.teacher.email]
+    assert message.cc == []  # asked, but the teacher has not allowed it
+    assert message.reply_to == [world.coach.email]
+    assert NOTICED in message.body
+    appreciation = Appreciation.objects.get()
+    assert appreciation.sent_to == world.teacher.email
+    assert appreciation.copied_to == ""
+    assert list(appreciation.noticings.all()) == [noticing]
+    world.relationship.refresh_from_db()
+    assert world.relationship.last_contact_at == appreciation.sent_at
+    # The teacher sees what was sent to them.
+    page = client_as(world.teacher).get(reverse("relationship_detail", args=[world.relationship.pk]))
+    assert NOTICED in page.content.decode()
+
+
+def test_leader_is_copied_only_when_the_teacher_allows(world, client_as):
+    client = client_as(world.teacher)
+    response = client.post(reverse("teacher_settings"), {"copy_leader_on_appreciations": "on"})
+    assert response.status_code == 302
+    assert TeacherSettings.objects.get(teacher=world.teacher).copy_leader_on_appreciations
+
+    coach = client_as(world.coach)
+    url = reverse("appreciation_new", args=[world.relationship.pk])
+    coach.post(url, {"message": "Your exit tickets were short and telling."})
+    coach.post(url, {"message": "The quiet signal worked beautifully.", "copy_leader": "on"})
+    without_copy, with_copy = mail.outbox
+    assert without_copy.cc == []
+    assert with_copy.cc == [world.leader.email]
+    assert world.other_leader.email not in with_copy.cc
+    assert "The quiet signal worked beautifully." in with_copy.body
+    assert "as you allowed" in with_copy.body
+    assert Appreciation.objects.filter(copied_to=world.leader.email).count() == 1
+
+    # The teacher changes their mind: no more copies.
+    client_as(world.teacher).post(reverse("teacher_settings"), {})
+    coach = client_as(world.coach)
+    coach.post(url, {"message": "Thank you for the welcome.", "copy_leader": "on"})
+    assert mail.outbox[-1].cc == []
+
+
+def test_an_outsider_cannot_send_or_read(world, client_as):
+    url = reverse("appreciation_new", args=[world.relationship.pk])
+    for outsider in (world.other_coach, world.leader, world.teacher):
+        assert client_as(outsider).post(url, {"message": "Hello"}).status_code == 404
+    assert not Appreciation.objects.exists()
+    assert not mail.outbox

@@ -1,0 +1,108 @@
+"""The coach's home at 7:45: follow-ups due, who has not been seen, the week's appreciations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.people.models import Role
+from rapport.relationships import actions
+from rapport.relationships.models import CoachSettings, Note, Noticing
+from tests.factories import NoteFactory, RelationshipFactory, person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_follow_up_shows_from_its_date_until_done(world, client_as):
+    today = timezone.localdate()
+    due = NoteFactory(relationship=world.relationship, body="Ask how the recital went", follow_up_on=today)
+    later = NoteFactory(
+        relationship=world.relationship, body="Ask about the move", follow_up_on=today + timedelta(days=1)
+    )
+    page = client_as(world.coach).get(reverse("home")).content.decode()
+    assert "Ask how the recital went" in page
+    assert "Ask about the move" not in page
+
+    actions.close_follow_up(due, done=True)
+    assert list(Note.objects.follow_ups_due(on=today + timedelta(days=1))) == [later]
+    page = client_as(world.coach).get(reverse("home")).content.decode()
+    assert "Ask how the recital went" not in page
+
+
+def test_an_overdue_follow_up_stays_until_dismissed(world, client):
+    note = NoteFactory(relationship=world.relationship, follow_up_on=timezone.localdate() - timedelta(days=5))
+    assert list(Note.objects.follow_ups_due()) == [note]
+    client.force_login(world.coach)
+    url = reverse("follow_up_close", args=[world.relationship.pk, note.pk])
+    response = client.post(url, {"outcome": "dismiss", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    note.refresh_from_db()
+    assert note.follow_up_dismissed_at is not None
+    assert note.follow_up_done_at is None
+    assert not Note.objects.follow_ups_due().exists()
+
+
+def test_another_coach_cannot_close_a_follow_up(world, client):
+    note = NoteFactory(relationship=world.relationship, follow_up_on=timezone.localdate())
+    client.force_login(world.other_coach)
+    response = client.post(reverse("follow_up_close", args=[world.relationship.pk, note.pk]))
+    assert response.status_code == 404
+    assert list(Note.objects.follow_ups_due()) == [note]
+
+
+def test_weekly_appreciation_progress(world, client_as):
+    CoachSettings.objects.create(coach=world.coach, weekly_appreciation_target=2)
+    actions.send_appreciation(world.relationship, world.coach, "Thank you for the calm start.")
+    page = client_as(world.coach).get(reverse("home")).content.decode()
+    assert "1 of 2 sent" in page
+
+
+def test_the_leader_home_shows_none_of_it(world, client_as):
+    today = timezone.localdate()
+    NoteFactory(relationship=world.relationship, body="Ask about the puppy", follow_up_on=today)
+    actions.record_noticing(world.relationship, world.coach, "Groups rotated without a word.")
+    for principal in (world.leader, world.other_coach, world.teacher):
+        response = client_as(principal).get(reverse("home"), follow=True)
+        page = response.content.decode()
+        assert "Ask about the puppy" not in page
+        assert "Groups rotated without a word." not in page
+
+
+def _caseload(coach, school, size: int) -> None:
+    for i in range(size):
+        teacher = person(Role.Kind.TEACHER, school, full_name=f"Teacher {i:02d}")
+        relationship = RelationshipFactory(coach=coach, teacher=teacher, school=school)
+        NoteFactory(relationship=relationship, follow_up_on=timezone.localdate())
+        Noticing.objects.create(relationship=relationship, author=coach, body=f"Good thing {i}")
+        actions.log_touchpoint(relationship, coach, "hallway", when=timezone.now() - timedelta(days=i))
+        actions.send_appreciation(relationship, coach, f"Thanks, number {i}.")
+
+
+def _coach_with_caseload(school, size: int):
+    coach = person(Role.Kind.COACH, school, full_name=f"Coach of {size}")
+    CoachSettings.objects.create(coach=coach)
+    _caseload(coach, school, size)
+    return coach
+
+
+@pytest.mark.parametrize("url_name", ["home", "coverage"])
+def test_constant_queries_whatever_the_caseload(world, client, django_assert_num_queries, url_name):
+    """5 teachers or 60: the same number of queries."""
+    school = world.relationship.school
+    small, large = _coach_with_caseload(school, 5), _coach_with_caseload(school, 60)
+    client.force_login(small)
+    client.get(reverse(url_name))  # warm the per-process caches (content types)
+    with CaptureQueriesContext(connection) as small_queries:
+        response = client.get(reverse(url_name))
+    assert response.content.decode().count("Teacher ") >= 5
+
+    client.force_login(large)
+    with django_assert_num_queries(len(small_queries)):
+        response = client.get(reverse(url_name))
+    assert response.content.decode().count("Teacher ") >= 60
