@@ -10,8 +10,13 @@ means exactly that.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from rapport.coaching import actions as coaching_actions
+from rapport.coaching.models import Agreement, Commitment, Cycle, Session, Side, Visit
 from rapport.people.models import CoachLeadAssignment, Role, User
 from rapport.privacy.actions import release
 from rapport.privacy.models import Release
@@ -49,6 +54,13 @@ class World:
     shared_note: Note
     released_note: Note
     release: Release
+    # Coaching cycles (rapport.coaching): one of each record in the coach-teacher relationship.
+    agreement: Agreement
+    cycle: Cycle
+    session: Session
+    commitment: Commitment
+    private_visit: Visit
+    shared_visit: Visit
 
     def principal(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -84,6 +96,7 @@ def build_world() -> World:
     )
     (leader_release,) = release(released_note, [leader], by=teacher)
     released_note.refresh_from_db()
+    coaching = _coaching_records(relationship, coach)
     return World(
         coach=coach,
         other_coach=other_coach,
@@ -99,4 +112,51 @@ def build_world() -> World:
         shared_note=shared_note,
         released_note=released_note,
         release=leader_release,
+        **coaching,
     )
+
+
+def _coaching_records(relationship: Relationship, coach: User) -> dict:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    def at(hour, minute=0):
+        return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(hour, minute)))
+
+    sections = coaching_actions.starter_agreement(relationship)
+    sections.update(
+        meetings="Tuesdays at 3:15 in room 12, 40 minutes.", feedback_preferences="In writing first."
+    )
+    # Visits made directly, not through record_visit: the world starts with no recorded contact.
+    visit = {"relationship": relationship, "author": coach, "visited_at": timezone.now(), "minutes": 15}
+    private_visit = Visit.objects.create(**visit, students_doing="Students sorted word cards in pairs.")
+    shared_visit = Visit.objects.create(
+        **visit, visibility=Visibility.SHARED, students_doing="Students explained a strategy aloud."
+    )
+    return {
+        "agreement": coaching_actions.save_agreement(relationship, coach, sections),
+        "cycle": coaching_actions.start_cycle(
+            relationship,
+            coach,
+            {
+                "student_goal": "Students ask each other questions in discussions.",
+                "measure": "Count of student-to-student questions in ten minutes.",
+                "baseline": 2,
+                "target": 10,
+                "target_date": tomorrow + datetime.timedelta(days=60),
+            },
+        ),
+        "session": coaching_actions.schedule_session(
+            relationship,
+            coach,
+            {"starts_at": at(15), "ends_at": at(15, 45), "wrap_up_at": at(15, 40)},
+            "Room 12",
+            "Look at the discussion video together.",
+        ),
+        "commitment": coaching_actions.add_commitment(
+            relationship,
+            coach,
+            {"owner": Side.COACH, "what": "Send the question-stem cards.", "due_on": tomorrow},
+        ),
+        "private_visit": private_visit,
+        "shared_visit": shared_visit,
+    }

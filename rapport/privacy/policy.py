@@ -139,6 +139,13 @@ def read_records(user, queryset: QuerySet, purpose: str) -> list:
     return records
 
 
+def read_latest(user, queryset: QuerySet, purpose: str, limit: int) -> list:
+    """The first ``limit`` records of ``queryset`` (in its order) that ``user`` may see, read and logged."""
+    records = list(visible_records(user, queryset)[:limit])
+    accesslog.append(user, records, purpose)
+    return records
+
+
 def get_record_for(user, queryset: QuerySet, pk, purpose: str) -> Model:
     """One record ``user`` may see (404 otherwise), read and logged."""
     record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
@@ -152,6 +159,29 @@ def get_record_to_change(user, queryset: QuerySet, pk) -> Model:
     """One record ``user`` may change (its author); 404 otherwise."""
     record = queryset.select_related("relationship").filter(pk=pk, author=user).first()
     if record is None or not can_change(user, record):
+        raise Http404("No such record.")
+    return record
+
+
+def get_record_to_manage(user, queryset: QuerySet, pk) -> Model:
+    """A shared working record (session, cycle, commitment…) the person may change: 404 otherwise.
+
+    Records a pair works on together are changed by whoever acts as coach in the
+    relationship (the coach; either peer), not only by their author, so that
+    peers have symmetric rights. Private records stay with their author.
+    """
+    record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
+    if record is None or not record.relationship.acts_as_coach(user):
+        raise Http404("No such record.")
+    if record.visibility == Visibility.PRIVATE and record.author_id != user.pk:
+        raise Http404("No such record.")
+    return record
+
+
+def get_record_to_complete(user, queryset: QuerySet, pk) -> Model:
+    """A shared record either member may mark as done (a commitment), never a private one of another."""
+    record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
+    if record is None or not record.relationship.is_member(user):
         raise Http404("No such record.")
     return record
 

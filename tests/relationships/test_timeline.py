@@ -48,5 +48,7 @@ def test_another_app_can_register_a_source(world, monkeypatch):
 
 def test_only_what_the_reader_may_see(world):
     actions.record_noticing(world.relationship, world.coach, "Private to the coach")
-    assert not timeline_for(world.teacher, world.relationship)
+    assert "Private to the coach" not in [
+        entry.text for entry in timeline_for(world.teacher, world.relationship)
+    ]
     assert not timeline_for(world.other_coach, world.relationship)

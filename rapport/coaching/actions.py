@@ -1,0 +1,366 @@
+"""What coaches and teachers do in a coaching cycle. Views call these; the rules live here."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.coaching.models import (
+    STARTER_CONFIDENTIALITY,
+    STARTER_NORMS,
+    Agreement,
+    AgreementAcknowledgement,
+    AgreementRevision,
+    CalendarFeed,
+    Commitment,
+    Cycle,
+    Decision,
+    EvidencePoint,
+    SentSummary,
+    Session,
+    Side,
+    Visit,
+    hash_feed_token,
+)
+from rapport.people.models import User
+from rapport.relationships.actions import record_contact
+from rapport.relationships.models import Relationship, Visibility
+from rapport.web import mail
+
+# --- Agreements -------------------------------------------------------------------------
+
+ACK_SALT = "rapport.coaching.agreement-acknowledgement"
+ACK_LINK_MAX_AGE = datetime.timedelta(days=7)
+
+
+def starter_agreement(relationship: Relationship) -> dict[str, str]:
+    """A first draft in our words, for the pair to make their own."""
+    return {
+        "roles": (
+            f"{relationship.teacher.full_name} leads: they choose the goal and what to try. "
+            f"{relationship.coach.full_name} listens, asks, brings ideas and resources, and keeps track."
+        ),
+        "confidentiality": STARTER_CONFIDENTIALITY,
+        "norms": STARTER_NORMS,
+        "meetings": "",
+        "focus": relationship.focus,
+        "feedback_preferences": "",
+        "coach_commitments": "Come prepared, follow through on what I promise, and protect your time.",
+        "teacher_commitments": (
+            "Come with a question or a piece of student work, and try one thing between meetings."
+        ),
+    }
+
+
+@transaction.atomic
+def save_agreement(relationship: Relationship, by: User, sections: dict[str, str]) -> Agreement:
+    """Create or change the agreement; every change is a new version that needs acknowledging again."""
+    agreement = Agreement.objects.select_for_update().filter(relationship=relationship).first()
+    if agreement is None:
+        agreement = Agreement(relationship=relationship, author=by, visibility=Visibility.SHARED, version=1)
+        changed = [label for _, label in Agreement.SECTIONS]
+    else:
+        changed = [label for name, label in Agreement.SECTIONS if getattr(agreement, name) != sections[name]]
+        if not changed:
+            return agreement
+        agreement.version += 1
+    for name, _ in Agreement.SECTIONS:
+        setattr(agreement, name, sections[name])
+    agreement.save()
+    AgreementRevision.objects.create(
+        agreement=agreement, version=agreement.version, changed_sections=", ".join(changed), changed_by=by
+    )
+    return agreement
+
+
+def acknowledgers(relationship: Relationship) -> list[User]:
+    """Who acknowledges the agreement: the teacher; in peer coaching, both peers."""
+    return [relationship.coach, relationship.teacher] if relationship.is_peer else [relationship.teacher]
+
+
+class AcknowledgementRefused(Exception):
+    """The acknowledgement cannot be recorded; the message says why, for the person."""
+
+
+def acknowledge_agreement(
+    agreement: Agreement, person: User, version: int, via: str
+) -> AgreementAcknowledgement:
+    relationship = agreement.relationship
+    if person.pk not in {p.pk for p in acknowledgers(relationship)}:
+        raise AcknowledgementRefused("Only the teacher acknowledges this agreement.")
+    if version != agreement.version:
+        raise AcknowledgementRefused(
+            "The agreement has changed since this link was sent. Sign in to read the new version."
+        )
+    try:
+        with transaction.atomic():
+            return AgreementAcknowledgement.objects.create(
+                agreement=agreement, version=version, person=person, via=via
+            )
+    except IntegrityError:
+        raise AcknowledgementRefused(
+            "This version is already acknowledged; the link cannot be used again."
+        ) from None
+
+
+def acknowledgement_token(agreement: Agreement, person: User) -> str:
+    return signing.TimestampSigner(salt=ACK_SALT).sign(f"{agreement.pk}:{agreement.version}:{person.pk}")
+
+
+@dataclass
+class AcknowledgementRequest:
+    agreement: Agreement
+    version: int
+    person: User
+
+
+class LinkRefused(Exception):
+    """An acknowledgement link that is altered, expired or malformed."""
+
+
+def read_acknowledgement_token(token: str) -> AcknowledgementRequest:
+    try:
+        value = signing.TimestampSigner(salt=ACK_SALT).unsign(token, max_age=ACK_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise LinkRefused("This link has expired. Ask your coach to send a new one, or sign in.") from None
+    except signing.BadSignature:
+        raise LinkRefused("This link is not valid. It may have been changed or cut short.") from None
+    agreement_pk, version, person_pk = (int(part) for part in value.split(":"))
+    agreement = (
+        Agreement.objects.select_related("relationship__coach", "relationship__teacher")
+        .filter(pk=agreement_pk)
+        .first()
+    )
+    person = User.objects.filter(pk=person_pk, is_active=True).first()
+    if agreement is None or person is None:
+        raise LinkRefused("This link no longer points to an agreement.")
+    return AcknowledgementRequest(agreement=agreement, version=version, person=person)
+
+
+def send_agreement_for_acknowledgement(agreement: Agreement, base_url: str) -> list[str]:
+    """Email each person who still has to acknowledge this version a one-time signed link."""
+    already = set(
+        agreement.acknowledgements.filter(version=agreement.version).values_list("person_id", flat=True)
+    )
+    sent = []
+    for person in acknowledgers(agreement.relationship):
+        if person.pk in already:
+            continue
+        link = base_url + reverse("agreement_ack_link", args=[acknowledgement_token(agreement, person)])
+        mail.send(
+            to=[person.email],
+            subject="Your coaching agreement, to read and acknowledge",
+            template="coaching_agreement",
+            context={"agreement": agreement, "person": person, "link": link, "days": ACK_LINK_MAX_AGE.days},
+        )
+        sent.append(person.email)
+    return sent
+
+
+# --- Cycles -----------------------------------------------------------------------------
+
+
+def start_cycle(relationship: Relationship, by: User, fields: dict) -> Cycle:
+    return Cycle.objects.create(relationship=relationship, author=by, visibility=Visibility.SHARED, **fields)
+
+
+def update_cycle(cycle: Cycle, fields: dict) -> Cycle:
+    for name, value in fields.items():
+        setattr(cycle, name, value)
+    cycle.save()
+    return cycle
+
+
+def add_evidence(cycle: Cycle, by: User, fields: dict) -> EvidencePoint:
+    return EvidencePoint.objects.create(
+        relationship_id=cycle.relationship_id, author=by, visibility=cycle.visibility, cycle=cycle, **fields
+    )
+
+
+def record_decision(cycle: Cycle, by: User, fields: dict) -> Decision:
+    return Decision.objects.create(
+        relationship_id=cycle.relationship_id, author=by, visibility=cycle.visibility, cycle=cycle, **fields
+    )
+
+
+# --- Sessions --------------------------------------------------------------------------
+
+
+def schedule_session(relationship: Relationship, by: User, when: dict, place: str, agenda: str) -> Session:
+    return Session.objects.create(
+        relationship=relationship,
+        author=by,
+        visibility=Visibility.SHARED,
+        starts_at=when["starts_at"],
+        ends_at=when["ends_at"],
+        wrap_up_at=when["wrap_up_at"],
+        place=place,
+        agenda=agenda,
+    )
+
+
+@transaction.atomic
+def hold_session(session: Session, notes: str) -> Session:
+    """The meeting happened: keep the notes, and count it as contact for coverage."""
+    session.notes = notes
+    session.status = Session.Status.HELD
+    session.held_at = timezone.now()
+    session.save(update_fields=["notes", "status", "held_at", "updated_at"])
+    record_contact(session.relationship, min(session.starts_at, session.held_at))
+    return session
+
+
+def save_session_notes(session: Session, notes: str) -> Session:
+    session.notes = notes
+    session.save(update_fields=["notes", "updated_at"])
+    return session
+
+
+def cancel_session(session: Session, cancelled_by: str, reason: str) -> Session:
+    """Who cancelled matters: a coach-cancelled session is a promise broken."""
+    session.status = Session.Status.CANCELLED
+    session.cancelled_by = cancelled_by
+    session.cancel_reason = reason
+    session.save(update_fields=["status", "cancelled_by", "cancel_reason", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def reschedule_session(session: Session, by: User, when: dict, place: str, agenda: str) -> Session:
+    new = schedule_session(session.relationship, by, when, place, agenda)
+    session.status = Session.Status.RESCHEDULED
+    session.rescheduled_to = new
+    session.save(update_fields=["status", "rescheduled_to", "updated_at"])
+    return new
+
+
+def next_meeting(relationship: Relationship, after: datetime.datetime) -> Session | None:
+    return (
+        Session.objects.filter(
+            relationship=relationship, status=Session.Status.SCHEDULED, starts_at__gt=after
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def send_follow_up_summary(session: Session, by: User, message: str) -> SentSummary:
+    """Compose the summary from the session's next steps, open commitments and next meeting; send; keep it."""
+    relationship = session.relationship
+    context = {
+        "session": session,
+        "message": message,
+        "next_steps": list(session.next_steps.all()),
+        "commitments": list(Commitment.objects.filter(relationship=relationship).open()),
+        "next_meeting": next_meeting(relationship, session.starts_at),
+        "coach": relationship.coach,
+        "teacher": relationship.teacher,
+    }
+    body = render_to_string("coaching/summary_body.txt", context).strip()
+    summary = SentSummary.objects.create(
+        relationship=relationship,
+        author=by,
+        visibility=Visibility.SHARED,
+        session=session,
+        body=body,
+        sent_to=relationship.teacher.email,
+    )
+    # Sent inside the transaction: if the mail server refuses it, nothing is recorded as sent.
+    mail.send(
+        to=[relationship.teacher.email],
+        subject=f"Our coaching session on {timezone.localtime(session.starts_at):%B %-d}",
+        template="coaching_summary",
+        context={"body": body},
+        reply_to=[relationship.coach.email],
+    )
+    return summary
+
+
+# --- Commitments -------------------------------------------------------------------------
+
+
+def add_commitment(
+    relationship: Relationship, by: User, fields: dict, session: Session | None = None
+) -> Commitment:
+    return Commitment.objects.create(
+        relationship=relationship,
+        author=by,
+        visibility=Visibility.SHARED,
+        owner=fields["owner"],
+        what=fields["what"],
+        due_on=fields["due_on"],
+        resource_title=fields.get("resource_title", ""),
+        resource_url=fields.get("resource_url", ""),
+        session=session,
+    )
+
+
+def complete_commitment(commitment: Commitment, on: datetime.date | None = None) -> Commitment:
+    commitment.done_on = on or timezone.localdate()
+    commitment.save(update_fields=["done_on", "updated_at"])
+    return commitment
+
+
+def owner_side(relationship: Relationship, user: User) -> str:
+    return Side.COACH if user.pk == relationship.coach_id else Side.TEACHER
+
+
+# --- Visits -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_visit(relationship: Relationship, by: User, fields: dict) -> Visit:
+    """A visit stays private to the coach until the coach decides to share it."""
+    visit = Visit.objects.create(
+        relationship=relationship,
+        author=by,
+        visibility=Visibility.PRIVATE,
+        visited_at=fields["visited_at"],
+        minutes=fields["minutes"],
+        students_doing=fields["students_doing"],
+        what_worked=fields["what_worked"],
+        wonderings=fields["wonderings"],
+    )
+    record_contact(relationship, visit.visited_at)
+    return visit
+
+
+def share_visit(visit: Visit) -> Visit:
+    if visit.visibility == Visibility.PRIVATE:
+        visit.visibility = Visibility.SHARED
+        visit.save(update_fields=["visibility", "updated_at"])
+    return visit
+
+
+# --- Calendar ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def new_calendar_feed(owner: User) -> str:
+    """A fresh secret; any previous feed URL stops working. The secret is shown once, never stored."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        owner=owner, defaults={"token_hash": hash_feed_token(token), "created_at": timezone.now()}
+    )
+    return token
+
+
+def revoke_calendar_feed(owner: User) -> None:
+    CalendarFeed.objects.filter(owner=owner).delete()
+
+
+def has_calendar_feed(owner: User) -> bool:
+    return CalendarFeed.objects.filter(owner=owner).exists()
+
+
+def feed_owner(token: str) -> User | None:
+    feed = CalendarFeed.objects.select_related("owner").filter(token_hash=hash_feed_token(token)).first()
+    return feed.owner if feed and feed.owner.is_active else None

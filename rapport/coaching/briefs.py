@@ -1,0 +1,202 @@
+"""What the coaching pages show, gathered for one person in a fixed number of queries.
+
+The relationship page's coaching panel and the meeting prep brief read only
+bounded slices (upcoming, open, latest), each through the access policy, so
+their query count does not grow with years of history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from rapport.coaching.actions import acknowledgers
+from rapport.coaching.models import Agreement, Commitment, Cycle, EvidencePoint, Session, Visit
+from rapport.privacy import policy
+from rapport.privacy.models import Purpose
+from rapport.relationships.models import Note, Noticing, Relationship, TeacherProfile
+
+PURPOSE = Purpose.RELATIONSHIP_PAGE
+UPCOMING_SHOWN = 3
+COMMITMENTS_SHOWN = 10
+VISITS_SHOWN = 5
+CELEBRATIONS_SHOWN = 6
+# With no earlier session to count from, wins of the last few weeks open the meeting.
+CELEBRATION_WINDOW = datetime.timedelta(days=28)
+
+
+@dataclass
+class GoalChart:
+    cycle: Cycle
+    evidence: list[EvidencePoint]
+
+    def data(self) -> dict:
+        """What the chart script draws (passed through json_script, never inline)."""
+        return {
+            "labels": [point.measured_on.isoformat() for point in self.evidence],
+            "values": [float(point.value) for point in self.evidence],
+            "baseline": float(self.cycle.baseline),
+            "target": float(self.cycle.target),
+        }
+
+
+@dataclass
+class AgreementStatus:
+    agreement: Agreement | None
+    acknowledged_by: set[int] = field(default_factory=set)
+    waiting_for: list = field(default_factory=list)
+
+    def needs_acknowledgement_from(self, user) -> bool:
+        return any(person.pk == user.pk for person in self.waiting_for)
+
+
+def agreement_status(user, relationship: Relationship) -> AgreementStatus:
+    agreements = policy.read_records(user, Agreement.objects.filter(relationship=relationship), PURPOSE)
+    if not agreements:
+        return AgreementStatus(agreement=None)
+    agreement = agreements[0]
+    done = set(
+        agreement.acknowledgements.filter(version=agreement.version).values_list("person_id", flat=True)
+    )
+    waiting = [person for person in acknowledgers(relationship) if person.pk not in done]
+    return AgreementStatus(agreement=agreement, acknowledged_by=done, waiting_for=waiting)
+
+
+def current_goal_chart(user, relationship: Relationship) -> GoalChart | None:
+    """The most recent cycle the person may see, with its evidence."""
+    cycles = policy.read_latest(user, Cycle.objects.filter(relationship=relationship), PURPOSE, 1)
+    if not cycles:
+        return None
+    evidence = policy.read_records(user, EvidencePoint.objects.filter(cycle=cycles[0]), PURPOSE)
+    return GoalChart(cycle=cycles[0], evidence=evidence)
+
+
+def last_held_session(user, session: Session) -> Session | None:
+    held = Session.objects.filter(
+        relationship_id=session.relationship_id, status=Session.Status.HELD, starts_at__lt=session.starts_at
+    ).order_by("-starts_at")
+    last = policy.read_latest(user, held, PURPOSE, 1)
+    return last[0] if last else None
+
+
+def celebrations(user, session: Session, last_session: Session | None) -> list[Noticing]:
+    """Wins noticed since the last meeting (the coach's own noticings), to open with."""
+    since = (
+        timezone.localtime(last_session.starts_at).date()
+        if last_session
+        else timezone.localdate() - CELEBRATION_WINDOW
+    )
+    noticings = Noticing.objects.filter(relationship_id=session.relationship_id).since(since)
+    return policy.read_latest(user, noticings, PURPOSE, CELEBRATIONS_SHOWN)
+
+
+def open_commitments(user, relationship: Relationship) -> list[Commitment]:
+    return policy.read_records(user, Commitment.objects.filter(relationship=relationship).open(), PURPOSE)
+
+
+@dataclass
+class CoachingPanel:
+    relationship: Relationship
+    agreement: AgreementStatus
+    cycle: Cycle | None
+    latest_evidence: EvidencePoint | None
+    upcoming: list[Session]
+    commitments: list[Commitment]
+    open_count: int
+    overdue_count: int
+    on_time_rate: float | None
+    visits: list[Visit]
+
+
+def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
+    """The coaching part of the relationship page, for coach and teacher alike."""
+    upcoming = policy.read_latest(
+        user, Session.objects.filter(relationship=relationship).upcoming(), PURPOSE, UPCOMING_SHOWN
+    )
+    visits = policy.read_latest(user, Visit.objects.filter(relationship=relationship), PURPOSE, VISITS_SHOWN)
+    cycles = policy.read_latest(user, Cycle.objects.filter(relationship=relationship), PURPOSE, 1)
+    latest = (
+        policy.read_latest(user, cycles[0].evidence.order_by("-measured_on", "-pk"), PURPOSE, 1)
+        if cycles
+        else []
+    )
+    commitments = policy.visible_records(user, Commitment.objects.filter(relationship=relationship))
+    counts = commitments.aggregate(
+        open=Count("pk", filter=Q(done_on__isnull=True)),
+        overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=timezone.localdate())),
+    )
+    return CoachingPanel(
+        relationship=relationship,
+        agreement=agreement_status(user, relationship),
+        cycle=cycles[0] if cycles else None,
+        latest_evidence=latest[0] if latest else None,
+        upcoming=upcoming,
+        # Overdue first (oldest due date first), then what is coming up.
+        commitments=policy.read_latest(
+            user, commitments.open().order_by("due_on"), PURPOSE, COMMITMENTS_SHOWN
+        ),
+        open_count=counts["open"],
+        overdue_count=counts["overdue"],
+        on_time_rate=commitments.on_time_rate(),
+        visits=visits,
+    )
+
+
+@dataclass
+class PrepBrief:
+    session: Session
+    follow_ups: list[Note]
+    wins: list[Noticing]
+    profile: TeacherProfile | None
+    agreement: AgreementStatus
+    chart: GoalChart | None
+    commitments: list[Commitment]
+    last_session: Session | None
+    last_next_steps: list[Commitment]
+
+    @property
+    def coach_commitments(self) -> list[Commitment]:
+        return [c for c in self.commitments if c.owner == "coach"]
+
+    @property
+    def teacher_commitments(self) -> list[Commitment]:
+        return [c for c in self.commitments if c.owner == "teacher"]
+
+
+def prep_brief(user, session: Session) -> PrepBrief:
+    """One page before a meeting: what to open with, what is owed, where the goal stands."""
+    relationship = session.relationship
+    last_session = last_held_session(user, session)
+    next_steps = (
+        policy.read_records(user, Commitment.objects.filter(session=last_session), PURPOSE)
+        if last_session
+        else []
+    )
+    follow_ups = Note.objects.filter(relationship=relationship).follow_ups_due(
+        on=timezone.localtime(session.starts_at).date()
+    )
+    profiles = policy.read_records(user, TeacherProfile.objects.filter(relationship=relationship), PURPOSE)
+    return PrepBrief(
+        session=session,
+        follow_ups=policy.read_records(user, follow_ups.order_by("follow_up_on"), PURPOSE),
+        wins=celebrations(user, session, last_session),
+        profile=profiles[0] if profiles else None,
+        agreement=agreement_status(user, relationship),
+        chart=current_goal_chart(user, relationship),
+        commitments=open_commitments(user, relationship),
+        last_session=last_session,
+        last_next_steps=next_steps,
+    )
+
+
+def overdue_on_caseload(user) -> list[Commitment]:
+    """Overdue commitments across the person's caseload, oldest first, for their home page."""
+    queryset = (
+        Commitment.objects.overdue()
+        .filter(relationship__in=policy.caseload_for(user))
+        .select_related("relationship__teacher", "relationship__coach")
+    )
+    return policy.read_latest(user, queryset, PURPOSE, 20)

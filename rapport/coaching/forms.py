@@ -1,0 +1,217 @@
+"""Forms of coaching cycles. Each refuses bad input with a message that says what to do."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from rapport.coaching.models import Agreement, Cycle, Decision, EvidencePoint, Side
+from rapport.relationships.models import Relationship
+
+NOT_A_NUMBER = "Enter a number, like 12 or 62.5."
+
+
+def side_choices(relationship: Relationship) -> list[tuple[str, str]]:
+    """'Coach' and 'Teacher', named, so that a pair never has to guess who is who."""
+    return [
+        (Side.COACH, f"{relationship.coach.full_name}{'' if relationship.is_peer else ' (coach)'}"),
+        (Side.TEACHER, f"{relationship.teacher.full_name}{'' if relationship.is_peer else ' (teacher)'}"),
+    ]
+
+
+def _text(label: str, rows: int = 3, required: bool = True, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=20_000,
+        required=required,
+        help_text=help_text,
+        strip=True,
+    )
+
+
+class AgreementForm(forms.ModelForm):
+    roles = _text("Our roles")
+    confidentiality = _text("Confidentiality")
+    norms = _text(
+        "Our norms", rows=6, help_text="One norm per line. Edit them together until both of you agree."
+    )
+    meetings = _text("Where, when and how long we meet", rows=2)
+    focus = _text("Our focus", rows=2)
+    feedback_preferences = _text("How the teacher best receives feedback", rows=2)
+    coach_commitments = _text("What the coach commits to")
+    teacher_commitments = _text("What the teacher commits to")
+
+    class Meta:
+        model = Agreement
+        fields = [name for name, _ in Agreement.SECTIONS]
+
+
+class CycleForm(forms.ModelForm):
+    student_goal = _text(
+        "What students will do",
+        help_text="Observable and about students, e.g. 'most students ask a classmate a question'.",
+    )
+    measure = _text("How we will measure it", rows=2)
+    baseline = forms.DecimalField(
+        label="Where students are now (baseline)",
+        max_digits=8,
+        decimal_places=2,
+        error_messages={"invalid": NOT_A_NUMBER},
+    )
+    target = forms.DecimalField(
+        label="Target", max_digits=8, decimal_places=2, error_messages={"invalid": NOT_A_NUMBER}
+    )
+    target_date = forms.DateField(label="By when", widget=forms.DateInput(attrs={"type": "date"}))
+    moves = _text("Instructional moves tried", required=False, help_text="One per line.")
+
+    class Meta:
+        model = Cycle
+        fields = ["student_goal", "measure", "baseline", "target", "target_date", "status", "moves"]
+        labels = {"status": "Where we are in the cycle"}
+
+
+class EvidenceForm(forms.ModelForm):
+    measured_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(
+        label="Value", max_digits=8, decimal_places=2, error_messages={"invalid": NOT_A_NUMBER}
+    )
+    note = _text("Note", rows=2, required=False)
+
+    class Meta:
+        model = EvidencePoint
+        fields = ["measured_on", "value", "source", "note"]
+        labels = {"source": "Where it comes from"}
+
+
+class DecisionForm(forms.ModelForm):
+    option = _text("The option", rows=2)
+    proposed_by = forms.ChoiceField(label="Who proposed it", widget=forms.RadioSelect)
+    teacher_choice = forms.ChoiceField(
+        label="What the teacher chose", choices=Decision.Choice.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["option", "proposed_by", "teacher_choice"]
+
+    def __init__(self, *args, relationship: Relationship, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_by"].choices = side_choices(relationship)
+        self.fields["teacher_choice"].initial = Decision.Choice.OPEN
+
+
+class SessionForm(forms.Form):
+    """When and where; the times are checked against each other before anything is written."""
+
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    wrap_up = forms.TimeField(
+        label="The teacher must wrap up by",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="The live view warns two minutes before this time.",
+    )
+    place = forms.CharField(
+        label="Place",
+        max_length=120,
+        help_text="A room or a place. It appears in calendars, so keep it short.",
+    )
+    agenda = _text("Agenda", rows=3, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end, wrap_up, day = data.get("start"), data.get("end"), data.get("wrap_up"), data.get("day")
+        if None in (start, end, wrap_up, day):
+            return data
+        if end <= start:
+            raise forms.ValidationError(
+                "The session must end after it starts. Check the start and end times."
+            )
+        if not start <= wrap_up <= end:
+            raise forms.ValidationError(
+                "The wrap-up time must fall within the session, between its start and end."
+            )
+        data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, start))
+        data["ends_at"] = timezone.make_aware(datetime.datetime.combine(day, end))
+        data["wrap_up_at"] = timezone.make_aware(datetime.datetime.combine(day, wrap_up))
+        return data
+
+    @classmethod
+    def initial_from(cls, session) -> dict:
+        local = timezone.localtime
+        return {
+            "day": local(session.starts_at).date(),
+            "start": local(session.starts_at).time(),
+            "end": local(session.ends_at).time(),
+            "wrap_up": local(session.wrap_up_at).time(),
+            "place": session.place,
+            "agenda": session.agenda,
+        }
+
+
+class CancelForm(forms.Form):
+    cancelled_by = forms.ChoiceField(label="Who cancelled", widget=forms.RadioSelect)
+    reason = _text("Why", rows=2, required=False)
+
+    def __init__(self, *args, relationship: Relationship, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cancelled_by"].choices = side_choices(relationship)
+
+
+class SessionNotesForm(forms.Form):
+    notes = _text("Notes from our meeting", rows=5, required=False)
+
+
+class CommitmentForm(forms.Form):
+    owner = forms.ChoiceField(label="Whose commitment", widget=forms.RadioSelect)
+    what = _text("What", rows=2)
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    resource_title = forms.CharField(label="Resource title (optional)", max_length=200, required=False)
+    resource_url = forms.URLField(
+        label="Resource link (optional)", max_length=2000, required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args, relationship: Relationship, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = side_choices(relationship)
+
+    def clean_due_on(self) -> datetime.date:
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError("That date has passed. Choose today or a later date.")
+        return due_on
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("resource_title") and not data.get("resource_url"):
+            self.add_error("resource_url", "Add the link for this resource, or leave the title empty.")
+        return data
+
+
+class SummaryForm(forms.Form):
+    message = _text(
+        "A personal word to open the summary (optional)",
+        rows=3,
+        required=False,
+        help_text="The summary lists the next steps, the commitments with their dates and our next meeting.",
+    )
+
+
+class VisitForm(forms.Form):
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=120, initial=15)
+    students_doing = _text("What students were doing and learning")
+    what_worked = _text("What worked", required=False)
+    wonderings = _text(
+        "Wonderings", required=False, help_text="Questions, not verdicts: 'I wonder what would happen if…'"
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("day") and data.get("start"):
+            data["visited_at"] = timezone.make_aware(datetime.datetime.combine(data["day"], data["start"]))
+        return data

@@ -1,0 +1,396 @@
+"""Coaching cycles: agreements, student-centred goals with evidence, sessions, commitments, visits.
+
+Every record here belongs to one relationship (``RelationshipRecord``) and is
+read through ``rapport.privacy.policy``. Confidential text is encrypted; dates,
+times, numbers and statuses stay plain so that they can be filtered and
+ordered in SQL (and so that a calendar feed can be built without any of the
+text).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from rapport.privacy.fields import EncryptedTextField
+from rapport.relationships.models import RelationshipRecord, Visibility
+
+
+class Side(models.TextChoices):
+    """Which member of the relationship: the coach or the teacher (in peer coaching, the two peers)."""
+
+    COACH = "coach", "Coach"
+    TEACHER = "teacher", "Teacher"
+
+
+# --- The coaching agreement ---------------------------------------------------------
+
+# Our own starter norms, which the pair edits together.
+STARTER_NORMS = "\n".join(
+    [
+        "We start on time and finish when we said we would.",
+        "We stay with the agenda we set together, and park anything else for next time.",
+        "The teacher decides what we work on and what to try next.",
+        "We talk about what students are doing and learning, never about scores.",
+        "Either of us can say 'let's pause' when something is not working.",
+    ]
+)
+STARTER_CONFIDENTIALITY = (
+    "What we talk about stays between the two of us. The coach does not report on the teacher "
+    "to school leaders; anything that leaves this relationship does so only because the teacher "
+    "chose to share it."
+)
+
+
+class Agreement(RelationshipRecord):
+    """The pair's working agreement: one per relationship, versioned, acknowledged per version."""
+
+    SECTIONS = (
+        ("roles", "Our roles"),
+        ("confidentiality", "Confidentiality"),
+        ("norms", "Our norms"),
+        ("meetings", "Where, when and how long we meet"),
+        ("focus", "Our focus"),
+        ("feedback_preferences", "How the teacher best receives feedback"),
+        ("coach_commitments", "What the coach commits to"),
+        ("teacher_commitments", "What the teacher commits to"),
+    )
+
+    roles = EncryptedTextField()
+    confidentiality = EncryptedTextField()
+    norms = EncryptedTextField(help_text="One norm per line.")
+    meetings = EncryptedTextField()
+    focus = EncryptedTextField()
+    feedback_preferences = EncryptedTextField()
+    coach_commitments = EncryptedTextField()
+    teacher_commitments = EncryptedTextField()
+    version = models.PositiveIntegerField(default=1)
+
+    record_label = "coaching agreement"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["relationship"], name="one_agreement_per_relationship")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.access_label()} v{self.version}"
+
+    def norm_list(self) -> list[str]:
+        return [line.strip() for line in self.norms.splitlines() if line.strip()]
+
+    def sections(self) -> list[tuple[str, str]]:
+        return [(label, getattr(self, name)) for name, label in self.SECTIONS]
+
+
+class AgreementRevision(models.Model):
+    """One version of an agreement: which sections changed, when, and by whom (no text)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    changed_sections = models.CharField(max_length=300, help_text="Section names only, never content.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"agreement #{self.agreement_id} v{self.version}"
+
+
+class AgreementAcknowledgement(models.Model):
+    """A member's acknowledgement of one version of the agreement."""
+
+    class Via(models.TextChoices):
+        SIGNED_IN = "signed-in", "while signed in"
+        EMAIL_LINK = "email-link", "through the emailed link"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="acknowledgements")
+    version = models.PositiveIntegerField()
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+    via = models.CharField(max_length=12, choices=Via.choices)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "version", "person"], name="one_ack_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"agreement #{self.agreement_id} v{self.version} acknowledged by {self.person}"
+
+
+# --- Cycles, goals, evidence, decisions ----------------------------------------------
+
+
+class Cycle(RelationshipRecord):
+    """A coaching cycle around one student-centred goal."""
+
+    class Status(models.TextChoices):
+        IDENTIFY = "identify", "Identify"
+        LEARN = "learn", "Learn"
+        IMPROVE = "improve", "Improve"
+        DONE = "done", "Done"
+
+    student_goal = EncryptedTextField(help_text="What students will do.")
+    measure = EncryptedTextField(help_text="How we will know: what we count or look for.")
+    baseline = models.DecimalField(max_digits=8, decimal_places=2)
+    target = models.DecimalField(max_digits=8, decimal_places=2)
+    target_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IDENTIFY)
+    moves = EncryptedTextField(blank=True, help_text="Instructional moves tried, one per line.")
+
+    record_label = "coaching cycle"
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["relationship", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.access_label()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.DONE
+
+
+class EvidencePoint(RelationshipRecord):
+    """One measurement towards a cycle's goal."""
+
+    class Source(models.TextChoices):
+        VISIT = "visit", "A classroom visit"
+        TEACHER_DATA = "teacher-data", "The teacher's own data"
+        STUDENT_WORK = "student-work", "Student work"
+        OTHER = "other", "Something else"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="evidence")
+    measured_on = models.DateField()
+    value = models.DecimalField(max_digits=8, decimal_places=2)
+    source = models.CharField(max_length=14, choices=Source.choices)
+    note = EncryptedTextField(blank=True)
+
+    record_label = "evidence point"
+
+    class Meta:
+        ordering = ["measured_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.access_label()
+
+
+class Decision(RelationshipRecord):
+    """An option someone proposed, and what the teacher chose to do with it."""
+
+    class Choice(models.TextChoices):
+        OPEN = "open", "Still thinking"
+        CHOSEN = "chosen", "The teacher chose this"
+        SET_ASIDE = "set-aside", "The teacher set this aside"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="decisions")
+    option = EncryptedTextField()
+    proposed_by = models.CharField(max_length=10, choices=Side.choices)
+    teacher_choice = models.CharField(max_length=10, choices=Choice.choices, default=Choice.OPEN)
+
+    record_label = "cycle decision"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.access_label()
+
+
+# --- Sessions --------------------------------------------------------------------------
+
+
+class SessionQuerySet(models.QuerySet):
+    def upcoming(self, now: datetime.datetime | None = None) -> SessionQuerySet:
+        now = now or timezone.now()
+        return self.filter(status=Session.Status.SCHEDULED, ends_at__gte=now).order_by("starts_at")
+
+    def starting_on(self, day: datetime.date) -> SessionQuerySet:
+        """Sessions whose start falls on ``day`` in the site's time zone."""
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return self.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+
+
+class Session(RelationshipRecord):
+    """A scheduled coaching meeting; held, cancelled (by whom) or rescheduled."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    wrap_up_at = models.DateTimeField(help_text="When the teacher must wrap up.")
+    place = models.CharField(max_length=120, help_text="Shown in calendars; keep it to a room or a place.")
+    agenda = EncryptedTextField(blank=True)
+    notes = EncryptedTextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    cancelled_by = models.CharField(max_length=10, choices=Side.choices, blank=True)
+    cancel_reason = EncryptedTextField(blank=True)
+    rescheduled_to = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescheduled_from"
+    )
+    held_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    record_label = "coaching session"
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["relationship", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(wrap_up_at__gte=models.F("starts_at")) & Q(wrap_up_at__lte=models.F("ends_at")),
+                name="session_wrap_up_inside",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.access_label()
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    def calendar_title(self) -> str:
+        """The only words about a session that reach a calendar: no agenda, no notes."""
+        return f"Coaching: {self.relationship.teacher.full_name}"
+
+
+class SentSummary(RelationshipRecord):
+    """The follow-up summary as it was sent to the teacher after a session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="summaries")
+    body = EncryptedTextField()
+    sent_to = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    record_label = "session summary"
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.access_label()
+
+
+# --- Commitments ---------------------------------------------------------------------
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def open(self) -> CommitmentQuerySet:
+        return self.filter(done_on__isnull=True)
+
+    def overdue(self, today: datetime.date | None = None) -> CommitmentQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def on_time_rate(self, today: datetime.date | None = None) -> float | None:
+        """Share of commitments that fell due and were done by their due date (None if none fell due).
+
+        A commitment counts once it is done or once its due date has passed; one still open
+        before its due date has not had its chance yet.
+        """
+        today = today or timezone.localdate()
+        counts = self.filter(Q(done_on__isnull=False) | Q(due_on__lt=today)).aggregate(
+            due=Count("pk"), on_time=Count("pk", filter=Q(done_on__lte=models.F("due_on")))
+        )
+        return counts["on_time"] / counts["due"] if counts["due"] else None
+
+
+class Commitment(RelationshipRecord):
+    """A promise one member made, with a due date and (once kept) a done date."""
+
+    owner = models.CharField(max_length=10, choices=Side.choices)
+    what = EncryptedTextField()
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    resource_title = EncryptedTextField(blank=True)
+    resource_url = EncryptedTextField(blank=True)
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="next_steps"
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+
+    record_label = "commitment"
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["relationship", "done_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.access_label()
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.done_on is None and self.due_on < (today or timezone.localdate())
+
+
+# --- Classroom visits ------------------------------------------------------------------
+
+
+class Visit(RelationshipRecord):
+    """A brief, non-evaluative classroom visit: noticings and wonderings, never scores."""
+
+    visited_at = models.DateTimeField(default=timezone.now)
+    minutes = models.PositiveSmallIntegerField(default=15)
+    students_doing = EncryptedTextField(help_text="What students were doing and learning.")
+    what_worked = EncryptedTextField(blank=True)
+    wonderings = EncryptedTextField(blank=True)
+
+    record_label = "classroom visit"
+
+    class Meta:
+        ordering = ["-visited_at"]
+        indexes = [models.Index(fields=["relationship", "-visited_at"])]
+
+    def __str__(self) -> str:
+        return self.access_label()
+
+    @property
+    def is_shared(self) -> bool:
+        return self.visibility != Visibility.PRIVATE
+
+
+# --- Calendar subscription -------------------------------------------------------------
+
+
+def hash_feed_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A coach's secret calendar subscription. Only the token's hash is stored."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.owner}"

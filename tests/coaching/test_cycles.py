@@ -1,0 +1,62 @@
+"""Cycles with student-centred goals, evidence charted against baseline and target, decisions."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.coaching.models import Decision, EvidencePoint
+
+pytestmark = pytest.mark.django_db
+
+
+def _evidence_url(world):
+    return reverse("evidence_add", args=[world.relationship.pk, world.cycle.pk])
+
+
+def test_evidence_that_is_not_a_number_is_refused_and_nothing_is_written(client_as, world):
+    data = {"measured_on": timezone.localdate().isoformat(), "value": "about five", "source": "visit"}
+    response = client_as(world.coach).post(_evidence_url(world), data)
+    assert response.status_code == 400
+    assert "Enter a number" in response.content.decode()
+    assert not EvidencePoint.objects.exists()
+
+
+def test_evidence_is_charted_from_json_script_with_a_table_for_screen_readers(client_as, world):
+    data = {"measured_on": timezone.localdate().isoformat(), "value": "6.5", "source": "teacher-data"}
+    assert client_as(world.coach).post(_evidence_url(world), data).status_code == 302
+    page = client_as(world.teacher).get(reverse("cycle_detail", args=[world.relationship.pk, world.cycle.pk]))
+    html = page.content.decode()
+    start = html.index('<script id="goal-chart-data" type="application/json">') + len(
+        '<script id="goal-chart-data" type="application/json">'
+    )
+    chart = json.loads(html[start : html.index("</script>", start)])
+    assert chart == {
+        "labels": [timezone.localdate().isoformat()],
+        "values": [6.5],
+        "baseline": 2.0,
+        "target": 10.0,
+    }
+    assert "<td>6.50</td>" in html
+    assert "vendor/chartjs/chart.umd.min.js" in html
+
+
+def test_decisions_record_who_proposed_and_what_the_teacher_chose(client_as, world):
+    url = reverse("decision_add", args=[world.relationship.pk, world.cycle.pk])
+    data = {"option": "Try turn-and-talk stems.", "proposed_by": "coach", "teacher_choice": "set-aside"}
+    assert client_as(world.coach).post(url, data).status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.proposed_by, decision.teacher_choice) == ("coach", "set-aside")
+    page = client_as(world.teacher).get(reverse("cycle_detail", args=[world.relationship.pk, world.cycle.pk]))
+    assert "The teacher set this aside" in page.content.decode()
+
+
+def test_the_teacher_reads_the_cycle_but_does_not_edit_it(client_as, world):
+    assert (
+        client_as(world.teacher)
+        .get(reverse("cycle_edit", args=[world.relationship.pk, world.cycle.pk]))
+        .status_code
+        == 404
+    )
+    assert client_as(world.teacher).post(_evidence_url(world), {}).status_code == 404
