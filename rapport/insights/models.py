@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from rapport.privacy.fields import EncryptedTextField
+from rapport.relationships.models import RelationshipRecord
+
 
 def _expiry():
     return timezone.now() + timedelta(hours=settings.RAPPORT_EXPORT_RETENTION_HOURS)
@@ -65,3 +68,24 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class TrustReflection(RelationshipRecord):
+    """A coach's self-reflection on one relationship: the relational-trust checklist.
+
+    Filled in from time to time; every one is kept, so the coach sees how it
+    changed. Private to the coach (and, like every record, in the teacher's own
+    data export).
+    """
+
+    checked = models.JSONField(default=list, help_text="Keys of the statements the coach ticked.")
+    reflection = EncryptedTextField(blank=True)
+
+    record_label = "trust reflection"
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["relationship", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.access_label()

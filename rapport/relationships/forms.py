@@ -23,10 +23,7 @@ NOTE_HONESTY_REMINDER = (
 )
 
 
-class NoteForm(forms.Form):
-    """A note's text and who can read it. A plain form: the actions write, so that
-    what changed (say, shared → private) is seen against the stored note."""
-
+class NoteForm(forms.ModelForm):
     body = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -48,32 +45,17 @@ class NoteForm(forms.Form):
     )
     visibility = forms.ChoiceField(label="Who can read it", widget=forms.RadioSelect)
 
-<<<<<<< HEAD
-    def __init__(self, *args, relationship: Relationship, author, note: Note | None = None, **kwargs):
-        if note is not None:
-            kwargs.setdefault("initial", {"body": note.body, "visibility": note.visibility})
-=======
     class Meta:
         model = Note
         fields = ["body", "kind", "follow_up_on", "visibility"]
 
     def __init__(self, *args, relationship: Relationship, author, **kwargs):
->>>>>>> issue3
         super().__init__(*args, **kwargs)
         other = relationship.other_member(author)
         self.fields["visibility"].choices = [
             (Visibility.PRIVATE, "Private — only me"),
             (Visibility.SHARED, f"Shared with {other.full_name}"),
         ]
-<<<<<<< HEAD
-        if note is not None and note.visibility == Visibility.RELEASED:
-            # Editing a released note keeps it released; going private withdraws the releases.
-            self.fields["visibility"].choices = [
-                *self.fields["visibility"].choices,
-                (Visibility.RELEASED, "Shared, and released to leaders by the teacher"),
-            ]
-        self.fields["visibility"].initial = self.initial.get("visibility", Visibility.PRIVATE)
-=======
         if self.instance.pk and self.instance.visibility == Visibility.RELEASED:
             # Editing a released note keeps it released; going private withdraws releases.
             self.fields["visibility"].choices.insert(
@@ -82,7 +64,6 @@ class NoteForm(forms.Form):
         if self.instance.pk and self.instance.kind == Note.Kind.ANSWER:
             self.fields["kind"].choices = Note.Kind.choices
         self.fields["visibility"].initial = Visibility.PRIVATE
->>>>>>> issue3
 
     def clean_kind(self) -> str:
         return self.cleaned_data["kind"] or self.instance.kind or Note.Kind.GENERAL
