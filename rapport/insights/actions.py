@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from rapport.insights.models import Export
+from rapport.insights.models import Export, TrustReflection
 from rapport.insights.tasks import make_export
 from rapport.privacy import policy
 
@@ -35,3 +35,10 @@ def delete_expired_exports() -> int:
             export.file.delete(save=False)
     Export.objects.filter(pk__in=[export.pk for export in expired]).delete()
     return len(expired)
+
+
+def save_reflection(relationship, author, checked: list[str], reflection: str) -> TrustReflection:
+    """A new checklist entry; earlier ones are kept, so the coach sees the change over time."""
+    return TrustReflection.objects.create(
+        relationship=relationship, author=author, checked=checked, reflection=reflection
+    )

@@ -19,7 +19,14 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from rapport.coaching.models import Agreement, AgreementAcknowledgement, Commitment, SentSummary, Session, Side
+from rapport.coaching.models import (
+    Agreement,
+    AgreementAcknowledgement,
+    Commitment,
+    SentSummary,
+    Session,
+    Side,
+)
 from rapport.relationships.models import Appreciation, Noticing, Relationship, Touchpoint
 
 # Without contact for this many days, a relationship shows as thin on the dashboard.
@@ -33,9 +40,13 @@ DEFINITIONS = {
     "wins": "Good things you noticed and wrote down: what you can open a meeting with.",
     "touchpoints": "Informal contacts you logged: hallway, lunch, drop-ins.",
     "appreciations": "Specific appreciation messages you sent.",
-    "days_since_contact": "Days since the last contact of any kind (session, visit, touchpoint, appreciation).",
+    "days_since_contact": (
+        "Days since the last contact of any kind (session, visit, touchpoint, appreciation)."
+    ),
     "on_time": "Of your own commitments that fell due, how many you kept by the due date.",
-    "sessions": "Sessions held, and sessions you (not the teacher) cancelled: a cancellation is a broken promise.",
+    "sessions": (
+        "Sessions held, and sessions you (not the teacher) cancelled: a cancellation is a broken promise."
+    ),
     "resources": "Commitments of yours that delivered a resource and are done.",
 }
 
@@ -71,7 +82,9 @@ class Indicators:
 
     @property
     def summary_rate(self) -> float | None:
-        return min(self.summaries_sent, self.sessions_held) / self.sessions_held if self.sessions_held else None
+        return (
+            min(self.summaries_sent, self.sessions_held) / self.sessions_held if self.sessions_held else None
+        )
 
     def find_thin_places(self) -> None:
         """Where trust looks thin, each with what to do next."""
@@ -101,7 +114,9 @@ def _counts(queryset, date_field: str, since: datetime.datetime, **filters) -> d
     return {row["relationship_id"]: row["n"] for row in rows}
 
 
-def caseload_indicators(relationships: list[Relationship], today: datetime.date | None = None) -> list[Indicators]:
+def caseload_indicators(
+    relationships: list[Relationship], today: datetime.date | None = None
+) -> list[Indicators]:
     """Indicators for each relationship, in a fixed number of queries whatever the caseload size."""
     today = today or timezone.localdate()
     since_day = school_year_start(today)
@@ -126,7 +141,9 @@ def caseload_indicators(relationships: list[Relationship], today: datetime.date 
         cancelled_by=Side.COACH,
     )
     summaries = (
-        SentSummary.objects.filter(**within, session__starts_at__gte=since, session__status=Session.Status.HELD)
+        SentSummary.objects.filter(
+            **within, session__starts_at__gte=since, session__status=Session.Status.HELD
+        )
         .values("relationship_id")
         .annotate(n=Count("session_id", distinct=True))
     )
@@ -160,7 +177,9 @@ def caseload_indicators(relationships: list[Relationship], today: datetime.date 
             wins_noticed=wins.get(pk, 0),
             touchpoints=touchpoints.get(pk, 0),
             appreciations=appreciations.get(pk, 0),
-            days_since_contact=(now - relationship.last_contact_at).days if relationship.last_contact_at else None,
+            days_since_contact=(now - relationship.last_contact_at).days
+            if relationship.last_contact_at
+            else None,
             commitments_due=commitments.get(pk, {}).get("due", 0),
             commitments_on_time=commitments.get(pk, {}).get("on_time", 0),
             coach_cancellations=cancelled.get(pk, 0),
@@ -201,13 +220,24 @@ def monthly_trend(relationship: Relationship, today: datetime.date | None = None
         for month, n in counts.items():
             relational[month] += n
     competence = by_month(Commitment.objects.filter(owner=Side.COACH, done_on__lte=F("due_on")), "done_on")
-    broken = by_month(Session.objects.filter(status=Session.Status.CANCELLED, cancelled_by=Side.COACH), "starts_at")
+    broken = by_month(
+        Session.objects.filter(status=Session.Status.CANCELLED, cancelled_by=Side.COACH), "starts_at"
+    )
     return {
         "labels": [month.strftime("%b %Y") for month in months],
         "series": [
-            {"label": "Communicative: follow-up summaries sent", "data": [communicative.get(m, 0) for m in months]},
-            {"label": "Relational: touchpoints, appreciations and wins", "data": [relational[m] for m in months]},
-            {"label": "Competence: your commitments kept on time", "data": [competence.get(m, 0) for m in months]},
+            {
+                "label": "Communicative: follow-up summaries sent",
+                "data": [communicative.get(m, 0) for m in months],
+            },
+            {
+                "label": "Relational: touchpoints, appreciations and wins",
+                "data": [relational[m] for m in months],
+            },
+            {
+                "label": "Competence: your commitments kept on time",
+                "data": [competence.get(m, 0) for m in months],
+            },
             {"label": "Sessions you cancelled", "data": [broken.get(m, 0) for m in months]},
         ],
     }

@@ -1,15 +1,20 @@
-"""Exports: start one, watch it being made, download it (its owner only)."""
+"""Insights pages: a coach's trust indicators and reflection; exports (start, watch, download)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from rapport.insights import actions, exports
-from rapport.insights.models import Export
+from rapport.insights import actions, exports, indicators
+from rapport.insights.checklist import STATEMENTS
+from rapport.insights.forms import TrustReflectionForm
+from rapport.insights.models import Export, TrustReflection
+from rapport.privacy import policy
+from rapport.privacy.models import Purpose
 
 
 def _get_export_for(user, pk: int) -> Export:
@@ -63,3 +68,59 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- The coach's trust indicators ------------------------------------------------------------
+
+
+def _require_caseload(user):
+    relationships = list(policy.caseload_for(user).select_related("coach", "teacher", "school"))
+    if not user.is_coach and not relationships:
+        raise PermissionDenied
+    return relationships
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The caseload as a grid of indicators: where trust looks thin, and what to do next."""
+    relationships = _require_caseload(request.user)
+    rows = indicators.caseload_indicators(relationships)
+    for row in rows:
+        row.other = row.relationship.other_member(request.user)
+    rows.sort(key=lambda row: (-len(row.thin), row.other.full_name))
+    return render(
+        request,
+        "insights/dashboard.html",
+        {"rows": rows, "definitions": indicators.DEFINITIONS, "viewer": request.user},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_trust(request: HttpRequest, pk: int) -> HttpResponse:
+    """One relationship's indicators, their trend over the school year, and the checklist."""
+    relationship = policy.get_coached_relationship_for(request.user, pk)
+    form = TrustReflectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.save_reflection(relationship, request.user, form.checked(), form.cleaned_data["reflection"])
+        messages.success(request, "Reflection saved. Only you can read it.")
+        return redirect("relationship_trust", pk=relationship.pk)
+    (row,) = indicators.caseload_indicators([relationship])
+    reflections = policy.read_records(
+        request.user, TrustReflection.objects.filter(relationship=relationship), Purpose.RELATIONSHIP_PAGE
+    )
+    return render(
+        request,
+        "insights/relationship_trust.html",
+        {
+            "relationship": relationship,
+            "other": relationship.other_member(request.user),
+            "row": row,
+            "definitions": indicators.DEFINITIONS,
+            "trend": indicators.monthly_trend(relationship),
+            "form": form,
+            "reflections": reflections,
+            "statements": STATEMENTS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

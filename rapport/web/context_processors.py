@@ -29,6 +29,8 @@ def nav_items_for(user) -> list[NavItem]:
         items.append(NavItem("Coverage", "coverage"))
     if user.is_teacher:
         items.append(NavItem("My coaching", "teacher_space"))
+    if user.is_coach:
+        items.append(NavItem("Trust", "trust_dashboard"))
     if user.is_coach or user.is_teacher:
         items.append(NavItem("Exports", "export_list"))
     if user.is_coach:

@@ -10,7 +10,19 @@ def _teachers_export(w):
     return {"pk": export.pk}
 
 
+def _relationship(w):
+    return {"pk": w.relationship.pk}
+
+
 ROUTES = [
+    Route("trust_dashboard", get=signed_in(FORBIDDEN, coach=OK, other_coach=OK)),
+    Route(
+        "relationship_trust",
+        kwargs=_relationship,
+        get=signed_in(NOT_FOUND, coach=OK),
+        post=signed_in(NOT_FOUND, coach=BAD_REQUEST),
+        notes="only the coach reflects; an empty checklist is refused",
+    ),
     Route(
         "export_list",
         get=signed_in(FORBIDDEN, coach=OK, other_coach=OK, teacher=OK, other_teacher=OK),

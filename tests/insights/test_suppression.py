@@ -94,7 +94,7 @@ def determined(equations: list[tuple[dict, Fraction]], unknown) -> bool:
         return rank_
 
     unit = [Fraction(1 if v == unknown else 0) for v in variables]
-    return rank(rows + [unit]) == rank(rows)
+    return rank([*rows, unit]) == rank(rows)
 
 
 def equations_from(published: dict, facts: list[tuple[list, object]]) -> list[tuple[dict, Fraction]]:

@@ -2,35 +2,72 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import rapport.privacy.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import rapport.privacy.fields
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insights', '0001_initial'),
-        ('relationships', '0003_starter_questions'),
+        ("insights", "0001_initial"),
+        ("relationships", "0003_starter_questions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TrustReflection',
+            name="TrustReflection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visibility', models.CharField(choices=[('private', 'Private — only the author'), ('shared', 'Shared — both of us'), ('released', 'Released — the teacher released it to named leaders')], default='private', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('checked', models.JSONField(default=list, help_text='Keys of the statements the coach ticked.')),
-                ('reflection', rapport.privacy.fields.EncryptedTextField(blank=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='relationships.relationship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private — only the author"),
+                            ("shared", "Shared — both of us"),
+                            ("released", "Released — the teacher released it to named leaders"),
+                        ],
+                        default="private",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "checked",
+                    models.JSONField(default=list, help_text="Keys of the statements the coach ticked."),
+                ),
+                ("reflection", rapport.privacy.fields.EncryptedTextField(blank=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="relationships.relationship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['relationship', '-created_at'], name='insights_tr_relatio_5946fd_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["relationship", "-created_at"], name="insights_tr_relatio_5946fd_idx"
+                    )
+                ],
             },
         ),
     ]
