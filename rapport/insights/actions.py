@@ -8,6 +8,8 @@ from rapport.insights.models import Export, TrustReflection
 from rapport.insights.tasks import make_export
 from rapport.privacy import policy
 
+REPORT_KINDS = (Export.Kind.REPORT_CSV, Export.Kind.REPORT_XLSX)
+
 
 def kinds_for(user) -> list[str]:
     """The exports this person may make."""
@@ -16,6 +18,8 @@ def kinds_for(user) -> list[str]:
         kinds.append(Export.Kind.MY_DATA)
     if user.is_coach:
         kinds += [Export.Kind.CASELOAD_CSV, Export.Kind.CASELOAD_XLSX]
+    if user.is_leader:
+        kinds += list(REPORT_KINDS)
     return kinds
 
 

@@ -188,6 +188,16 @@ def my_data(export: Export, progress: Progress) -> ExportFile:
     )
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_file(as_csv: bool, name: str, headers: list[str], rows: list[list]) -> ExportFile:
+    stem = f"rapport-{name}-{timezone.localdate():%Y-%m-%d}"
+    if as_csv:
+        return ExportFile(tabular.to_csv(headers, rows), f"{stem}.csv", "text/csv")
+    return ExportFile(tabular.to_xlsx(headers, rows, name.capitalize()), f"{stem}.xlsx", XLSX_TYPE)
+
+
 # --- A coach's caseload ----------------------------------------------------------------------
 
 CASELOAD_HEADERS = ["Teacher", "School", "Focus", "Coaching since", "Last contact"]
@@ -212,11 +222,31 @@ def caseload_rows(coach) -> list[list]:
 @builder(Export.Kind.CASELOAD_CSV, Export.Kind.CASELOAD_XLSX)
 def caseload(export: Export, progress: Progress) -> ExportFile:
     rows = caseload_rows(export.owner)
-    stem = f"rapport-caseload-{timezone.localdate():%Y-%m-%d}"
-    if export.kind == Export.Kind.CASELOAD_CSV:
-        return ExportFile(tabular.to_csv(CASELOAD_HEADERS, rows), f"{stem}.csv", "text/csv")
-    return ExportFile(
-        tabular.to_xlsx(CASELOAD_HEADERS, rows, "Caseload"),
-        f"{stem}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return table_file(export.kind == Export.Kind.CASELOAD_CSV, "caseload", CASELOAD_HEADERS, rows)
+
+
+# --- A leader's report ----------------------------------------------------------------------------
+
+
+@builder(Export.Kind.REPORT_CSV, Export.Kind.REPORT_XLSX)
+def leader_report(export: Export, progress: Progress) -> ExportFile:
+    """The same report as the page, hidden cells still hidden (computed again, for today's scope)."""
+    from rapport.insights.forms import ReportForm
+    from rapport.insights.reports import build_report, hidden_text, scope_for
+
+    scope = scope_for(export.owner)
+    form = ReportForm(export.parameters, scope=scope, today=timezone.localdate())
+    if scope is None or not form.is_valid():
+        raise PermissionError("the report is no longer within this person's scope")
+    report = build_report(scope, form.chosen_unit(), form.cleaned_data["months"])
+    headers = ["Measure", "School or district", *(m.strftime("%Y-%m") for m in report.months)]
+    rows = [
+        [
+            table.metric.label,
+            row.label,
+            *(hidden_text(cell, report.k) if cell.suppressed else cell.value for cell in row.cells),
+        ]
+        for table in report.tables
+        for row in table.rows
+    ]
+    return table_file(export.kind == Export.Kind.REPORT_CSV, "report", headers, rows)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from rapport.insights import actions, exports, indicators
+from rapport.insights import actions, exports, indicators, reports
 from rapport.insights.checklist import STATEMENTS
-from rapport.insights.forms import TrustReflectionForm
+from rapport.insights.forms import ReportForm, TrustReflectionForm
 from rapport.insights.models import Export, TrustReflection
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
@@ -34,8 +37,12 @@ def export_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         kind = request.POST.get("kind", "")
-        if kind in kinds:
-            export = actions.start_export(request.user, kind)
+        parameters: dict | None = {}
+        if kind in actions.REPORT_KINDS and kind in kinds:
+            _, form = _report_form(request.user, request.POST)
+            parameters = form.as_parameters() if form.is_valid() else None
+        if kind in kinds and parameters is not None:
+            export = actions.start_export(request.user, kind, parameters)
             return redirect("export_detail", pk=export.pk)
         status = 400
     return render(
@@ -123,4 +130,41 @@ def relationship_trust(request: HttpRequest, pk: int) -> HttpResponse:
             "statements": STATEMENTS,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Leader reports -----------------------------------------------------------------------------
+
+
+def _report_form(user, data):
+    scope = reports.scope_for(user)
+    if scope is None or not (scope.allowed or scope.whole_district):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if not data:
+        end = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        start = (end - datetime.timedelta(days=150)).replace(day=1)
+        unit = "district" if scope.whole_district else str(scope.allowed[0].pk)
+        data = {"unit": unit, "start": start.strftime("%Y-%m"), "end": end.strftime("%Y-%m")}
+    return scope, ReportForm(data, scope=scope, today=today)
+
+
+@login_required
+def leader_report(request: HttpRequest) -> HttpResponse:
+    """Coaching in aggregate for one school or the district; small numbers hidden."""
+    scope, form = _report_form(request.user, request.GET)
+    report = None
+    if form.is_valid():
+        report = reports.build_report(scope, form.chosen_unit(), form.cleaned_data["months"])
+    return render(
+        request,
+        "insights/leader_report.html",
+        {
+            "form": form,
+            "report": report,
+            "sections": [(table, table.chart(report.months)) for table in report.tables] if report else [],
+            "parameters": form.as_parameters() if report else {},
+            "download_kinds": [(kind, Export.Kind(kind).label) for kind in actions.REPORT_KINDS],
+        },
+        status=200 if report else 400,
     )

@@ -15,6 +15,11 @@ def _relationship(w):
 
 
 ROUTES = [
+    Route(
+        "leader_report",
+        get=signed_in(FORBIDDEN, leader=OK, other_leader=OK),
+        notes="each leader sees their own school's report (and the district total)",
+    ),
     Route("trust_dashboard", get=signed_in(FORBIDDEN, coach=OK, other_coach=OK)),
     Route(
         "relationship_trust",
@@ -25,13 +30,17 @@ ROUTES = [
     ),
     Route(
         "export_list",
-        get=signed_in(FORBIDDEN, coach=OK, other_coach=OK, teacher=OK, other_teacher=OK),
+        get=signed_in(
+            FORBIDDEN, coach=OK, other_coach=OK, teacher=OK, other_teacher=OK, leader=OK, other_leader=OK
+        ),
         post=signed_in(
             FORBIDDEN,
             coach=BAD_REQUEST,
             other_coach=BAD_REQUEST,
             teacher=BAD_REQUEST,
             other_teacher=BAD_REQUEST,
+            leader=BAD_REQUEST,
+            other_leader=BAD_REQUEST,
         ),
         notes="an empty choice is refused; the export is the person's own either way",
     ),
