@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from rapport.api.auth import AUTH
+from rapport.api.coaching import router as coaching_router
 from rapport.api.relationships import router as relationships_router
 
 api = NinjaAPI(
@@ -25,6 +26,7 @@ api = NinjaAPI(
     docs_url=None,  # the interactive docs load scripts from a CDN, which our CSP forbids
 )
 api.add_router("/", relationships_router)
+api.add_router("/", coaching_router)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
@@ -45,3 +46,43 @@ class Page(Schema):
 
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
+class SessionOut(Schema):
+    id: int
+    relationship_id: int
+    visibility: str
+    starts_at: datetime
+    ends_at: datetime
+    wrap_up_at: datetime
+    place: str
+    status: str
+    cancelled_by: str
+    agenda: str
+    notes: str
+
+
+class CommitmentOut(Schema):
+    id: int
+    relationship_id: int
+    visibility: str
+    owner: str
+    what: str
+    due_on: date
+    done_on: date | None
+    resource_title: str
+    resource_url: str
+
+
+class GoalOut(Schema):
+    """A coaching cycle's student-centred goal."""
+
+    id: int
+    relationship_id: int
+    visibility: str
+    student_goal: str
+    measure: str
+    baseline: Decimal
+    target: Decimal
+    target_date: date
+    status: str

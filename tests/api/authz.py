@@ -53,6 +53,9 @@ ROUTES = [
         notes="the matrix posts a form, not JSON: the coach is told to send JSON; others learn nothing",
     ),
     Route("api:api_relationship_note", kwargs=_shared_note, get=api(NOT_FOUND, coach=OK)),
+    Route("api:api_sessions", kwargs=_relationship, get=api(NOT_FOUND, coach=OK)),
+    Route("api:api_commitments", kwargs=_relationship, get=api(NOT_FOUND, coach=OK)),
+    Route("api:api_goals", kwargs=_relationship, get=api(NOT_FOUND, coach=OK)),
     Route(
         "api_tokens",
         get=signed_in(FORBIDDEN, coach=OK, other_coach=OK),

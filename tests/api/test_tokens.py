@@ -149,3 +149,12 @@ def test_notes_are_paged(world, token_client):
     assert len(first) == 2
     assert len(rest) == 1
     assert client.get(notes_url(world.relationship), {"limit": 0}).status_code == 422
+
+
+@pytest.mark.parametrize("name", ["api:api_sessions", "api:api_commitments", "api:api_goals"])
+def test_coaching_records_through_the_api(world, token_client, name):
+    url = reverse(name, kwargs={"relationship_id": world.relationship.pk})
+    response = token_client(world.coach).get(url)
+    assert response.status_code == 200
+    assert response.json(), "the test world has one of each"
+    assert token_client(world.other_coach).get(url).status_code == 404
