@@ -180,7 +180,7 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
     note = policy.get_record_to_change(request.user, Note.objects.filter(relationship=relationship), note_pk)
-    form = NoteForm(request.POST or None, note=note, relationship=relationship, author=request.user)
+    form = NoteForm(request.POST or None, instance=note, relationship=relationship, author=request.user)
     if request.method == "POST" and form.is_valid():
         actions.update_note(
             note,
