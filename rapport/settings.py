@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "rapport.relationships",
     "rapport.coaching",
     "rapport.conversations",
+    "rapport.insights",
+    "rapport.api",
     "rapport.demo",
 ]
 
@@ -289,3 +291,5 @@ LOGGING = {
 # Leader reports hide any number that describes fewer than this many teachers.
 RAPPORT_MIN_GROUP_SIZE = env_int("RAPPORT_MIN_GROUP_SIZE", 5)
 RAPPORT_ROSTER_MAX_BYTES = env_int("RAPPORT_ROSTER_MAX_BYTES", 50 * 1024 * 1024)
+# Export files (encrypted, like everything confidential) are deleted this long after they are made.
+RAPPORT_EXPORT_RETENTION_HOURS = env_int("RAPPORT_EXPORT_RETENTION_HOURS", 24)

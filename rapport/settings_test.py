@@ -5,6 +5,7 @@ The database still comes from DATABASE_URL, so the same suite runs on SQLite
 """
 
 import os
+from pathlib import Path
 
 from rapport.settings import *  # noqa: F403
 from rapport.settings import BASE_DIR, DATABASES
@@ -35,5 +36,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RAPPORT_TEST_DB_NAME", "test_rapport")}
 
-# Recordings written by tests stay out of the development media folder.
-MEDIA_ROOT = BASE_DIR / ".local" / f"test-media-{os.getpid()}"
+# Files the tests make (recordings, exports) stay out of the development media folder.
+# A worker process started by a test is told the test's folder.
+MEDIA_ROOT = Path(
+    os.environ.get("RAPPORT_TEST_MEDIA_ROOT") or BASE_DIR / ".local" / f"test-media-{os.getpid()}"
+)

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("rapport.privacy.urls")),
     path("", include("rapport.coaching.urls")),
     path("", include("rapport.conversations.urls")),
+    path("", include("rapport.insights.urls")),
+    path("", include("rapport.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -104,6 +104,7 @@ def rq_worker(transactional_db, settings):
         "DATABASE_URL": _database_url(db_connection.settings_dict),
         "REDIS_URL": url,
         "RAPPORT_TASKS": "rq",
+        "RAPPORT_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     yield RQWorker(env=env, redis_url=url)
     connection_.flushdb()

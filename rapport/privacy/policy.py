@@ -33,6 +33,7 @@ There is no override, no "view as", no superuser exception.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -271,6 +272,35 @@ def get_record_to_erase(user, queryset: QuerySet, pk) -> Model:
     if record is None or not (can_change(user, record) or record.relationship.acts_as_teacher(user)):
         raise Http404("No such record.")
     return record
+
+
+def record_models() -> list[type[RelationshipRecord]]:
+    """Every concrete kind of coaching record, whichever app defines it."""
+    return [model for model in apps.get_models() if issubclass(model, RelationshipRecord)]
+
+
+def records_about(user, purpose: str = Purpose.EXPORT) -> dict[type[RelationshipRecord], list]:
+    """Every record about this person, the coach's private ones included, read and logged.
+
+    This is the person's own data export, and the one place where the subject of
+    a private record reads it: private means private from colleagues and
+    leaders, not from the person it is about (PRODUCT.md). It covers every
+    record model there is, so a capability added later is included without
+    changing this function.
+    """
+    if not _authenticated(user):
+        return {}
+    relationships = coached_in(user).values("pk")
+    found = {}
+    for model in record_models():
+        records = list(
+            model.objects.filter(relationship__in=relationships)
+            .select_related("author", "relationship")
+            .order_by("created_at", "pk")
+        )
+        accesslog.append(user, records, purpose)
+        found[model] = records
+    return found
 
 
 # --- Releases -------------------------------------------------------------------------

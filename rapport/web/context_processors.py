@@ -29,7 +29,14 @@ def nav_items_for(user) -> list[NavItem]:
         items.append(NavItem("Coverage", "coverage"))
     if user.is_teacher:
         items.append(NavItem("My coaching", "teacher_space"))
+    if user.is_coach:
+        items.append(NavItem("Trust", "trust_dashboard"))
+    if user.is_coach or user.is_teacher or user.is_leader:
+        items.append(NavItem("Exports", "export_list"))
+    if user.is_coach:
+        items.append(NavItem("API tokens", "api_tokens"))
     if user.is_leader:
+        items.append(NavItem("Reports", "leader_report"))
         items.append(NavItem("Released to me", "released_to_me"))
     if user.is_coach_lead:
         items.append(NavItem("Coaches", "coaches_led"))

@@ -1,0 +1,48 @@
+"""Starting and clearing away exports."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from rapport.insights.models import Export, TrustReflection
+from rapport.insights.tasks import make_export
+from rapport.privacy import policy
+
+REPORT_KINDS = (Export.Kind.REPORT_CSV, Export.Kind.REPORT_XLSX)
+
+
+def kinds_for(user) -> list[str]:
+    """The exports this person may make."""
+    kinds = []
+    if user.is_teacher or policy.coached_in(user).exists():
+        kinds.append(Export.Kind.MY_DATA)
+    if user.is_coach:
+        kinds += [Export.Kind.CASELOAD_CSV, Export.Kind.CASELOAD_XLSX]
+    if user.is_leader:
+        kinds += list(REPORT_KINDS)
+    return kinds
+
+
+def start_export(owner, kind: str, parameters: dict | None = None) -> Export:
+    """Queue an export for its owner; the worker makes the file."""
+    delete_expired_exports()
+    export = Export.objects.create(owner=owner, kind=kind, parameters=parameters or {})
+    transaction.on_commit(lambda: make_export.enqueue(export.pk))
+    return export
+
+
+def delete_expired_exports() -> int:
+    """Delete expired export files and their rows; returns how many."""
+    expired = list(Export.objects.expired())
+    for export in expired:
+        if export.file:
+            export.file.delete(save=False)
+    Export.objects.filter(pk__in=[export.pk for export in expired]).delete()
+    return len(expired)
+
+
+def save_reflection(relationship, author, checked: list[str], reflection: str) -> TrustReflection:
+    """A new checklist entry; earlier ones are kept, so the coach sees the change over time."""
+    return TrustReflection.objects.create(
+        relationship=relationship, author=author, checked=checked, reflection=reflection
+    )

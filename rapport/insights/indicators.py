@@ -1,0 +1,249 @@
+"""Trust indicators: what a coach's own behaviour says about each relationship.
+
+Three dimensions of trust, each counted from what happened, never from what
+anyone wrote (no confidential text is read here; only dates, statuses and
+counts). The definitions below are shown beside every number, so a coach can
+see exactly how it is made. Indicators are for the coach alone: no view shows
+them to a leader, per teacher or otherwise.
+
+Every number covers the current school year (from August 1st).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from rapport.coaching.models import (
+    Agreement,
+    AgreementAcknowledgement,
+    Commitment,
+    SentSummary,
+    Session,
+    Side,
+)
+from rapport.relationships.models import Appreciation, Noticing, Relationship, Touchpoint
+
+# Without contact for this many days, a relationship shows as thin on the dashboard.
+QUIET_DAYS = 21
+# Below this share of promises kept on time, reliability shows as thin.
+ON_TIME_FLOOR = 0.8
+
+DEFINITIONS = {
+    "agreement": "Your coaching agreement exists and the teacher has acknowledged its current version.",
+    "summaries": "Of the sessions held, how many had a follow-up summary sent afterwards.",
+    "wins": "Good things you noticed and wrote down: what you can open a meeting with.",
+    "touchpoints": "Informal contacts you logged: hallway, lunch, drop-ins.",
+    "appreciations": "Specific appreciation messages you sent.",
+    "days_since_contact": (
+        "Days since the last contact of any kind (session, visit, touchpoint, appreciation)."
+    ),
+    "on_time": "Of your own commitments that fell due, how many you kept by the due date.",
+    "sessions": (
+        "Sessions held, and sessions you (not the teacher) cancelled: a cancellation is a broken promise."
+    ),
+    "resources": "Commitments of yours that delivered a resource and are done.",
+}
+
+
+def school_year_start(today: datetime.date) -> datetime.date:
+    return datetime.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass
+class Indicators:
+    relationship: Relationship
+    agreement_in_place: bool = False
+    agreement_acknowledged: bool = False
+    sessions_held: int = 0
+    summaries_sent: int = 0
+    wins_noticed: int = 0
+    touchpoints: int = 0
+    appreciations: int = 0
+    days_since_contact: int | None = None
+    commitments_due: int = 0
+    commitments_on_time: int = 0
+    coach_cancellations: int = 0
+    resources_delivered: int = 0
+    thin: list[str] = field(default_factory=list)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.commitments_on_time / self.commitments_due if self.commitments_due else None
+
+    @property
+    def summary_rate(self) -> float | None:
+        return (
+            min(self.summaries_sent, self.sessions_held) / self.sessions_held if self.sessions_held else None
+        )
+
+    def find_thin_places(self) -> None:
+        """Where trust looks thin, each with what to do next."""
+        self.thin = []
+        if not self.agreement_in_place:
+            self.thin.append("No coaching agreement yet: draft one together at your next meeting.")
+        elif not self.agreement_acknowledged:
+            self.thin.append("The agreement is not acknowledged: ask the teacher to read and acknowledge it.")
+        if self.days_since_contact is None or self.days_since_contact > QUIET_DAYS:
+            self.thin.append("It has been a while: stop by, or send a quick note to say hello.")
+        if self.sessions_held and self.summaries_sent < self.sessions_held:
+            self.thin.append("Some sessions had no follow-up summary: send one after the next meeting.")
+        if self.on_time_rate is not None and self.on_time_rate < ON_TIME_FLOOR:
+            self.thin.append("Some of your promises ran late: close the open ones or agree new dates.")
+        if self.coach_cancellations:
+            self.thin.append("You cancelled a session: protect the next one, and say so.")
+        if not self.appreciations and not self.wins_noticed:
+            self.thin.append("No wins noticed yet: look for one thing that works and name it.")
+
+
+def _counts(queryset, date_field: str, since: datetime.datetime, **filters) -> dict[int, int]:
+    rows = (
+        queryset.filter(**{f"{date_field}__gte": since}, **filters)
+        .values("relationship_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["relationship_id"]: row["n"] for row in rows}
+
+
+def caseload_indicators(
+    relationships: list[Relationship], today: datetime.date | None = None
+) -> list[Indicators]:
+    """Indicators for each relationship, in a fixed number of queries whatever the caseload size."""
+    today = today or timezone.localdate()
+    since_day = school_year_start(today)
+    since = _moment(since_day)
+    ids = [r.pk for r in relationships]
+    within = {"relationship_id__in": ids}
+
+    agreements = dict(Agreement.objects.filter(**within).values_list("relationship_id", "version"))
+    acknowledged = set(
+        AgreementAcknowledgement.objects.filter(
+            agreement__relationship_id__in=ids,
+            version=F("agreement__version"),
+            person_id=F("agreement__relationship__teacher_id"),
+        ).values_list("agreement__relationship_id", flat=True)
+    )
+    held = _counts(Session.objects.filter(**within), "starts_at", since, status=Session.Status.HELD)
+    cancelled = _counts(
+        Session.objects.filter(**within),
+        "starts_at",
+        since,
+        status=Session.Status.CANCELLED,
+        cancelled_by=Side.COACH,
+    )
+    summaries = (
+        SentSummary.objects.filter(
+            **within, session__starts_at__gte=since, session__status=Session.Status.HELD
+        )
+        .values("relationship_id")
+        .annotate(n=Count("session_id", distinct=True))
+    )
+    summaries = {row["relationship_id"]: row["n"] for row in summaries}
+    wins = _counts(Noticing.objects.filter(**within), "noticed_on", since_day)
+    touchpoints = _counts(Touchpoint.objects.filter(**within), "happened_at", since)
+    appreciations = _counts(Appreciation.objects.filter(**within), "sent_at", since)
+    # The same rule as CommitmentQuerySet.on_time_rate, grouped by relationship.
+    commitments = (
+        Commitment.objects.filter(**within, owner=Side.COACH, due_on__gte=since_day)
+        .filter(Q(done_on__isnull=False) | Q(due_on__lt=today))
+        .values("relationship_id")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(done_on__lte=F("due_on"))))
+    )
+    commitments = {row["relationship_id"]: row for row in commitments}
+    resources: dict[int, int] = defaultdict(int)
+    done_coach = Commitment.objects.filter(**within, owner=Side.COACH, done_on__gte=since_day)
+    for relationship_id, title in done_coach.values_list("relationship_id", "resource_title"):
+        resources[relationship_id] += bool(title)
+
+    now = timezone.now()
+    result = []
+    for relationship in relationships:
+        pk = relationship.pk
+        indicators = Indicators(
+            relationship=relationship,
+            agreement_in_place=pk in agreements,
+            agreement_acknowledged=pk in acknowledged,
+            sessions_held=held.get(pk, 0),
+            summaries_sent=summaries.get(pk, 0),
+            wins_noticed=wins.get(pk, 0),
+            touchpoints=touchpoints.get(pk, 0),
+            appreciations=appreciations.get(pk, 0),
+            days_since_contact=(now - relationship.last_contact_at).days
+            if relationship.last_contact_at
+            else None,
+            commitments_due=commitments.get(pk, {}).get("due", 0),
+            commitments_on_time=commitments.get(pk, {}).get("on_time", 0),
+            coach_cancellations=cancelled.get(pk, 0),
+            resources_delivered=resources[pk],
+        )
+        indicators.find_thin_places()
+        result.append(indicators)
+    return result
+
+
+def monthly_trend(relationship: Relationship, today: datetime.date | None = None) -> dict:
+    """Month by month over the school year: one series per dimension, for the chart and its table."""
+    today = today or timezone.localdate()
+    start = school_year_start(today)
+    months = []
+    day = start
+    while day <= today:
+        months.append(day)
+        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    since = _moment(start)
+
+    def by_month(queryset, date_field: str) -> dict[datetime.date, int]:
+        rows = (
+            queryset.filter(relationship=relationship, **{f"{date_field}__gte": since})
+            .annotate(month=TruncMonth(date_field))
+            .values("month")
+            .annotate(n=Count("pk"))
+        )
+        return {_as_date(row["month"]): row["n"] for row in rows}
+
+    communicative = by_month(SentSummary.objects.all(), "sent_at")
+    relational = defaultdict(int)
+    for counts in (
+        by_month(Touchpoint.objects.all(), "happened_at"),
+        by_month(Appreciation.objects.all(), "sent_at"),
+        by_month(Noticing.objects.all(), "noticed_on"),
+    ):
+        for month, n in counts.items():
+            relational[month] += n
+    competence = by_month(Commitment.objects.filter(owner=Side.COACH, done_on__lte=F("due_on")), "done_on")
+    broken = by_month(
+        Session.objects.filter(status=Session.Status.CANCELLED, cancelled_by=Side.COACH), "starts_at"
+    )
+    return {
+        "labels": [month.strftime("%b %Y") for month in months],
+        "series": [
+            {
+                "label": "Communicative: follow-up summaries sent",
+                "data": [communicative.get(m, 0) for m in months],
+            },
+            {
+                "label": "Relational: touchpoints, appreciations and wins",
+                "data": [relational[m] for m in months],
+            },
+            {
+                "label": "Competence: your commitments kept on time",
+                "data": [competence.get(m, 0) for m in months],
+            },
+            {"label": "Sessions you cancelled", "data": [broken.get(m, 0) for m in months]},
+        ],
+    }
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value

@@ -1,0 +1,278 @@
+"""Leader reports: coaching in aggregate, by school and district, month by month.
+
+What a leader may ask for is deliberately narrow (see rapport.insights.suppression
+and docs/leader-reports.md): a *unit* (one of their schools, or the district)
+and a run of whole, finished months. Every number is computed for the whole
+district, month by month, protected, and only then sliced to what was asked
+for, so two reports never show the same cell two ways. Nothing here reads
+confidential text, and no number is ever broken down by teacher.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from rapport.coaching.models import Cycle, EvidencePoint, Session, Visit
+from rapport.insights.suppression import DISTRICT, Cell, Hidden, Published, protect_table
+from rapport.people.models import District, Role, School
+from rapport.relationships.models import Relationship
+
+Collected = dict[tuple[int, datetime.date], Cell]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    definition: str
+    collect: Callable[[QuerySet, datetime.datetime, datetime.datetime], Collected]
+
+
+def month_of(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def _gather(rows, value: Callable[[dict], Decimal | int]) -> Collected:
+    """(school, month) -> Cell from rows carrying school, teacher and month."""
+    values: dict = defaultdict(int)
+    teachers: dict = defaultdict(set)
+    for row in rows:
+        key = (row["school"], month_of(row["month"]))
+        values[key] += value(row)
+        teachers[key].add(row["teacher"])
+    return {key: Cell(values[key], frozenset(teachers[key])) for key in values}
+
+
+def _rows(queryset: QuerySet, date_field: str, start, end, *extra: str):
+    return (
+        queryset.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+        .annotate(
+            school=F("relationship__school_id"),
+            teacher=F("relationship__teacher_id"),
+            month=TruncMonth(date_field),
+        )
+        .values("school", "teacher", "month", *extra)
+    )
+
+
+def _sessions(status: str):
+    def collect(relationships, start, end) -> Collected:
+        rows = _rows(
+            Session.objects.filter(relationship__in=relationships, status=status), "starts_at", start, end
+        )
+        return _gather(rows, lambda row: 1)
+
+    return collect
+
+
+def _hours(relationships, start, end) -> Collected:
+    rows = _rows(
+        Session.objects.filter(relationship__in=relationships, status=Session.Status.HELD),
+        "starts_at",
+        start,
+        end,
+        "starts_at",
+        "ends_at",
+    )
+    collected = _gather(rows, lambda row: Decimal((row["ends_at"] - row["starts_at"]).total_seconds()) / 3600)
+    return {key: Cell(round(cell.value, 1), cell.teachers) for key, cell in collected.items()}
+
+
+def _teachers_engaged(relationships, start, end) -> Collected:
+    held = _rows(
+        Session.objects.filter(relationship__in=relationships, status=Session.Status.HELD),
+        "starts_at",
+        start,
+        end,
+    )
+    visits = _rows(Visit.objects.filter(relationship__in=relationships), "visited_at", start, end)
+    merged = _gather([*held, *visits], lambda row: 0)
+    return {key: Cell(cell.size, cell.teachers) for key, cell in merged.items()}
+
+
+def _cycles_started(relationships, start, end) -> Collected:
+    return _gather(
+        _rows(Cycle.objects.filter(relationship__in=relationships), "created_at", start, end), lambda r: 1
+    )
+
+
+def _done_cycles(relationships, start, end):
+    # A cycle has no completion date of its own: the last change to a finished cycle stands for it.
+    return Cycle.objects.filter(relationship__in=relationships, status=Cycle.Status.DONE)
+
+
+def _cycles_completed(relationships, start, end) -> Collected:
+    return _gather(_rows(_done_cycles(relationships, start, end), "updated_at", start, end), lambda r: 1)
+
+
+def _goals_met(relationships, start, end) -> Collected:
+    rows = list(
+        _rows(_done_cycles(relationships, start, end), "updated_at", start, end, "pk", "baseline", "target")
+    )
+    latest: dict[int, Decimal] = {}
+    evidence = EvidencePoint.objects.filter(cycle_id__in=[row["pk"] for row in rows]).order_by(
+        "measured_on", "pk"
+    )
+    for cycle_id, value in evidence.values_list("cycle_id", "value"):
+        latest[cycle_id] = value
+
+    def met(row) -> int:
+        value = latest.get(row["pk"])
+        if value is None:
+            return 0
+        upward = row["target"] >= row["baseline"]
+        return int(value >= row["target"] if upward else value <= row["target"])
+
+    return _gather(rows, met)
+
+
+METRICS = [
+    Metric("hours", "Coaching hours", "Hours of coaching sessions held.", _hours),
+    Metric(
+        "teachers",
+        "Teachers engaged",
+        "Teachers with at least one session held or classroom visit.",
+        _teachers_engaged,
+    ),
+    Metric("held", "Sessions held", "Coaching sessions that took place.", _sessions(Session.Status.HELD)),
+    Metric(
+        "cancelled",
+        "Sessions cancelled",
+        "Sessions cancelled, by either side.",
+        _sessions(Session.Status.CANCELLED),
+    ),
+    Metric("cycles_started", "Cycles started", "Coaching cycles begun.", _cycles_started),
+    Metric("cycles_completed", "Cycles completed", "Coaching cycles marked done.", _cycles_completed),
+    Metric(
+        "goals_met", "Goals met", "Completed cycles whose latest evidence reached the target.", _goals_met
+    ),
+]
+
+
+# --- Who may ask for what ---------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    district: District
+    schools: list[School]  # every school of the district, in order
+    allowed: list[School]  # the schools this leader may report on
+    whole_district: bool  # may report on the district as a whole
+
+
+def scope_for(user) -> Scope | None:
+    """What a leader may report on: their schools, and the district if they lead it."""
+    roles = list(
+        Role.objects.filter(
+            user=user, kind__in=[Role.Kind.SCHOOL_LEADER, Role.Kind.DISTRICT_LEADER]
+        ).select_related("district", "school")
+    )
+    if not roles:
+        return None
+    district = roles[0].district
+    schools = list(School.objects.filter(district=district).order_by("name"))
+    district_wide = any(r.kind == Role.Kind.DISTRICT_LEADER and r.district_id == district.pk for r in roles)
+    own = {r.school_id for r in roles if r.district_id == district.pk and r.school_id}
+    allowed = schools if district_wide else [s for s in schools if s.pk in own]
+    return Scope(district, schools, allowed, district_wide)
+
+
+# --- Months --------------------------------------------------------------------------------
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def finished_months(first: datetime.date, last: datetime.date, today: datetime.date) -> list[datetime.date]:
+    """Whole months from ``first`` to ``last``, stopping before the month in progress."""
+    months, month = [], first.replace(day=1)
+    current = today.replace(day=1)
+    while month <= last and month < current:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# --- The report --------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Published]
+
+
+@dataclass
+class MetricTable:
+    metric: Metric
+    rows: list[Row]
+
+    def chart(self, months: list[datetime.date]) -> dict:
+        return {
+            "type": "bar",
+            "labels": [m.strftime("%b %Y") for m in months],
+            "series": [
+                {"label": row.label, "data": [None if c.suppressed else float(c.value) for c in row.cells]}
+                for row in self.rows
+            ],
+        }
+
+
+@dataclass
+class Report:
+    scope: Scope
+    unit: School | None  # None: the whole district
+    months: list[datetime.date]
+    tables: list[MetricTable]
+    k: int
+
+    @property
+    def unit_label(self) -> str:
+        return self.unit.name if self.unit else self.scope.district.name
+
+    def any_hidden(self) -> bool:
+        return any(cell.suppressed for table in self.tables for row in table.rows for cell in row.cells)
+
+
+def build_report(scope: Scope, unit: School | None, months: list[datetime.date]) -> Report:
+    """The report for one unit and some finished months, sliced from the protected district table."""
+    k = settings.RAPPORT_MIN_GROUP_SIZE
+    tables = []
+    school_ids = [s.pk for s in scope.schools]
+    relationships = Relationship.objects.filter(school_id__in=school_ids)
+    for metric in METRICS:
+        collected = (
+            metric.collect(relationships, _moment(months[0]), _moment(next_month(months[-1])))
+            if months
+            else {}
+        )
+        table = protect_table(collected, school_ids, months, k)
+        rows = []
+        shown_schools = [unit] if unit else scope.schools
+        for school in shown_schools:
+            rows.append(Row(school.name, [table[(school.pk, m)] for m in months]))
+        rows.append(Row(f"{scope.district.name} (all schools)", [table[(DISTRICT, m)] for m in months]))
+        tables.append(MetricTable(metric, rows))
+    return Report(scope, unit, months, tables, k)
+
+
+def hidden_text(cell: Published, k: int) -> str:
+    if cell.hidden == Hidden.SMALL:
+        return f"hidden: fewer than {k} teachers"
+    return "hidden: protects a small number"

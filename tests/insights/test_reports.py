@@ -1,0 +1,167 @@
+"""Leader reports: aggregate numbers by school and district, small numbers hidden."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.coaching.models import Session
+from rapport.insights import exports
+from rapport.insights.models import Export
+from rapport.people.models import Role
+from rapport.relationships.models import Visibility
+from tests.factories import RelationshipFactory, person
+
+pytestmark = pytest.mark.django_db
+
+LAST_MONTH = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def held_sessions(school, coach, teachers: int, day: datetime.date = LAST_MONTH, hours: int = 1):
+    for _ in range(teachers):
+        teacher = person(Role.Kind.TEACHER, school)
+        relationship = RelationshipFactory(coach=coach, teacher=teacher, school=school)
+        start = timezone.make_aware(datetime.datetime.combine(day.replace(day=10), datetime.time(9)))
+        Session.objects.create(
+            relationship=relationship,
+            author=coach,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=hours),
+            wrap_up_at=start + datetime.timedelta(hours=hours),
+            place="Library",
+            status=Session.Status.HELD,
+            visibility=Visibility.SHARED,
+        )
+
+
+def report_url(unit, start=LAST_MONTH, end=LAST_MONTH) -> str:
+    return reverse("leader_report") + f"?unit={unit}&start={start:%Y-%m}&end={end:%Y-%m}"
+
+
+@pytest.fixture
+def district_leader(world):
+    leader = person(Role.Kind.DISTRICT_LEADER, world.relationship.school, full_name="Dana District")
+    return leader
+
+
+def test_a_small_school_is_hidden_and_so_is_its_complement(world, district_leader, client_as):
+    home, other = world.relationship.school, world.other_relationship.school
+    held_sessions(home, world.coach, 3)
+    held_sessions(other, world.other_coach, 6)
+    response = client_as(district_leader).get(report_url("district"))
+    assert response.status_code == 200
+    report = response.context["report"]
+    hours = next(t for t in report.tables if t.metric.key == "hours")
+    cells = {row.label: row.cells[0] for row in hours.rows}
+    assert cells["Home School"].hidden == "small"
+    assert cells["Other School"].hidden == "complement"
+    assert cells["Test District (all schools)"].value == 9
+    page = response.content.decode()
+    assert "Hidden" in page
+    assert "fewer than 5" in page
+
+
+def test_a_school_leader_sees_their_school_and_the_district_only(world, client_as):
+    held_sessions(world.relationship.school, world.coach, 6)
+    response = client_as(world.leader).get(reverse("leader_report"))
+    assert response.status_code == 200
+    labels = [row.label for row in response.context["report"].tables[0].rows]
+    assert labels == ["Home School", "Test District (all schools)"]
+    other_school = world.other_relationship.school.pk
+    assert client_as(world.leader).get(report_url(other_school)).status_code == 400
+    assert client_as(world.leader).get(report_url("district")).status_code == 400
+
+
+def test_no_teacher_name_or_content_reaches_the_report(world, district_leader, client_as):
+    held_sessions(world.relationship.school, world.coach, 6)
+    page = client_as(district_leader).get(report_url("district")).content.decode()
+    assert world.teacher.full_name not in page
+    assert world.private_note.body not in page
+
+
+def test_the_month_in_progress_is_not_reported(world, client_as):
+    this_month = timezone.localdate().replace(day=1)
+    response = client_as(world.leader).get(report_url(world.relationship.school.pk, this_month, this_month))
+    assert response.status_code == 400
+    assert "months that have finished" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?unit=x&start=2025-01&end=2025-02",
+        "?unit=district&start=nope&end=2025-02",
+        "?start=2025-05&end=2025-01",
+    ],
+)
+def test_bad_report_requests_are_refused_with_a_reason(world, district_leader, client_as, query):
+    response = client_as(district_leader).get(reverse("leader_report") + query)
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_no_per_teacher_indicator_is_shown_to_a_leader(world, client_as):
+    assert client_as(world.leader).get(reverse("trust_dashboard")).status_code == 403
+    assert (
+        client_as(world.leader).get(reverse("relationship_trust", args=[world.relationship.pk])).status_code
+        == 404
+    )
+
+
+def test_the_report_export_keeps_hidden_cells_hidden(world, district_leader):
+    held_sessions(world.relationship.school, world.coach, 3)
+    held_sessions(world.other_relationship.school, world.other_coach, 6)
+    export = Export.objects.create(
+        owner=district_leader,
+        kind=Export.Kind.REPORT_CSV,
+        parameters={"unit": "district", "start": f"{LAST_MONTH:%Y-%m}", "end": f"{LAST_MONTH:%Y-%m}"},
+    )
+    exports.run(export.pk)
+    export.refresh_from_db()
+    rows = list(csv.reader(io.StringIO(exports.read_file(export).decode("utf-8-sig"))))
+    hours = {row[1]: row[2] for row in rows if row[0] == "Coaching hours"}
+    assert hours["Home School"] == "hidden: fewer than 5 teachers"
+    assert hours["Other School"] == "hidden: protects a small number"
+    assert hours["Test District (all schools)"] == "9.0"
+
+
+def test_starting_a_report_export_from_the_page(
+    world, district_leader, client_as, django_capture_on_commit_callbacks
+):
+    client = client_as(district_leader)
+    data = {
+        "kind": "report-xlsx",
+        "unit": "district",
+        "start": f"{LAST_MONTH:%Y-%m}",
+        "end": f"{LAST_MONTH:%Y-%m}",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("export_list"), data)
+    assert response.status_code == 302
+    assert Export.objects.get(owner=district_leader).status == Export.Status.DONE
+    data["unit"] = "nowhere"
+    assert client.post(reverse("export_list"), data).status_code == 400
+
+
+def test_the_report_takes_the_same_number_of_queries_for_any_district_size(world, district_leader, client_as):
+    client = client_as(district_leader)
+    url = report_url("district", LAST_MONTH.replace(year=LAST_MONTH.year - 1), LAST_MONTH)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for school in (world.relationship.school, world.other_relationship.school):
+        held_sessions(school, world.coach, 7)
+    from tests.factories import SchoolFactory
+
+    held_sessions(SchoolFactory(district=world.relationship.school.district), world.coach, 6)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
