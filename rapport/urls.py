@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("rapport.privacy.urls")),
     path("", include("rapport.coaching.urls")),
     path("", include("rapport.conversations.urls")),
+    path("", include("rapport.operations.urls")),
     path("admin/", admin.site.urls),
 ]
 
