@@ -38,12 +38,21 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "relationships/caseload.html", {"rows": rows})
 
 
+# The relationship page shows the latest notes; "all notes" is one click away. Years of
+# history then cost nothing on the page a coach opens most.
+LATEST_NOTES = 20
+
+
 def _relationship_page(request, relationship, form: NoteForm, status: int = 200) -> HttpResponse:
+    show_all = request.GET.get("notes") == "all"
     notes = policy.read_records(
         request.user,
         Note.objects.filter(relationship=relationship).select_related("author"),
         Purpose.RELATIONSHIP_PAGE,
+        limit=None if show_all else LATEST_NOTES,
     )
+    # Only what is shown is read (and logged), so "maybe more" is a full page of notes.
+    more_notes = not show_all and len(notes) == LATEST_NOTES
     return render(
         request,
         "relationships/relationship_detail.html",
@@ -51,6 +60,7 @@ def _relationship_page(request, relationship, form: NoteForm, status: int = 200)
             "relationship": relationship,
             "other": relationship.other_member(request.user),
             "notes": notes,
+            "more_notes": more_notes,
             "form": form,
             "is_coach_side": relationship.acts_as_coach(request.user),
             "is_teacher_side": relationship.acts_as_teacher(request.user),

@@ -1,0 +1,67 @@
+"""Key pages cost the same whatever the caseload and however long the history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.privacy.models import AccessLogEntry
+from rapport.relationships.models import Note, Visibility
+from rapport.relationships.views import LATEST_NOTES
+from tests.factories import NoteFactory, RelationshipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(world, teachers: int, notes: int) -> None:
+    """More teachers on the coach's caseload, and more notes of history in the relationship."""
+    for _ in range(teachers):
+        RelationshipFactory(coach=world.coach, school=world.relationship.school)
+    start = timezone.now() - timedelta(days=3 * 365)
+    for i in range(notes):
+        NoteFactory(
+            relationship=world.relationship,
+            author=world.coach,
+            visibility=Visibility.SHARED,
+            created_at=start + timedelta(days=i),
+        )
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["home", "relationship_detail"])
+def test_a_key_page_costs_the_same_with_ten_times_the_data(client_as, world, page):
+    client = client_as(world.coach)
+    url = reverse(page, kwargs={"pk": world.relationship.pk} if page != "home" else {})
+    grow(world, teachers=2, notes=5)
+    small = queries(client, url)
+    grow(world, teachers=20, notes=60)
+    assert queries(client, url) == small
+
+
+def test_the_relationship_page_reads_and_logs_only_the_latest_notes(client_as, world):
+    grow(world, teachers=0, notes=LATEST_NOTES + 15)
+    client = client_as(world.teacher)
+    before = AccessLogEntry.objects.count()
+
+    page = client.get(reverse("relationship_detail", kwargs={"pk": world.relationship.pk}))
+
+    assert page.status_code == 200
+    assert page.context["more_notes"]
+    assert len(page.context["notes"]) == LATEST_NOTES
+    assert AccessLogEntry.objects.count() - before == LATEST_NOTES
+    everything = client.get(
+        reverse("relationship_detail", kwargs={"pk": world.relationship.pk}) + "?notes=all"
+    )
+    visible = Note.objects.filter(relationship=world.relationship).exclude(visibility=Visibility.PRIVATE)
+    assert len(everything.context["notes"]) == visible.count()
+    assert not everything.context["more_notes"]
