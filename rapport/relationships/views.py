@@ -143,7 +143,9 @@ def note_release(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     note = policy.get_record_to_release(request.user, Note.objects.filter(relationship=relationship), note_pk)
     leaders = leaders_for(relationship)
     if request.method == "POST":
-        chosen = leaders.filter(pk__in=request.POST.getlist("leaders"))
+        # Only well-formed ids reach the query: anything else chooses nobody (a 400, not a 500).
+        ids = [value for value in request.POST.getlist("leaders") if value.isascii() and value.isdigit()]
+        chosen = leaders.filter(pk__in=ids)
         if chosen:
             release(note, list(chosen), by=request.user)
             names = ", ".join(leader.full_name for leader in chosen)
