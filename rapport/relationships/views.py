@@ -144,7 +144,11 @@ def note_release(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     leaders = leaders_for(relationship)
     if request.method == "POST":
         # Only well-formed ids reach the query: anything else chooses nobody (a 400, not a 500).
-        ids = [value for value in request.POST.getlist("leaders") if value.isascii() and value.isdigit()]
+        ids = [
+            value
+            for value in request.POST.getlist("leaders")
+            if value.isascii() and value.isdigit() and len(value) < 19  # fits a 64-bit id
+        ]
         chosen = leaders.filter(pk__in=ids)
         if chosen:
             release(note, list(chosen), by=request.user)

@@ -44,6 +44,7 @@ VALUES = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
     st.integers().map(str),
+    st.integers(min_value=2**63 - 10, max_value=2**70).map(str),
     st.sampled_from(["", " ", "0", "-1", "private", "shared", "released", "on", "2026-02-30", "x" * 25_000]),
     st.lists(st.text(max_size=20), max_size=3),
 )
