@@ -75,10 +75,12 @@ INSTALLED_APPS = [
     "rapport.insights",
     "rapport.api",
     "rapport.demo",
+    "rapport.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rapport.operations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -290,6 +292,8 @@ LOGGING = {
 # --- Rapport --------------------------------------------------------------------------------
 # Leader reports hide any number that describes fewer than this many teachers.
 RAPPORT_MIN_GROUP_SIZE = env_int("RAPPORT_MIN_GROUP_SIZE", 5)
+# Serves /bench/trivial, the benchmark's baseline page (bench/README.md); off everywhere else.
+RAPPORT_BENCH = env_bool("RAPPORT_BENCH", False)
 RAPPORT_ROSTER_MAX_BYTES = env_int("RAPPORT_ROSTER_MAX_BYTES", 50 * 1024 * 1024)
 # Export files (encrypted, like everything confidential) are deleted this long after they are made.
 RAPPORT_EXPORT_RETENTION_HOURS = env_int("RAPPORT_EXPORT_RETENTION_HOURS", 24)

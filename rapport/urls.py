@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("rapport.conversations.urls")),
     path("", include("rapport.insights.urls")),
     path("", include("rapport.api.urls")),
+    path("", include("rapport.operations.urls")),
     path("admin/", admin.site.urls),
 ]
 

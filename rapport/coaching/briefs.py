@@ -67,7 +67,7 @@ def agreement_status(user, relationship: Relationship) -> AgreementStatus:
 
 def current_goal_chart(user, relationship: Relationship) -> GoalChart | None:
     """The most recent cycle the person may see, with its evidence."""
-    cycles = policy.read_latest(user, Cycle.objects.filter(relationship=relationship), PURPOSE, 1)
+    cycles = policy.read_records(user, Cycle.objects.filter(relationship=relationship), PURPOSE, limit=1)
     if not cycles:
         return None
     evidence = policy.read_records(user, EvidencePoint.objects.filter(cycle=cycles[0]), PURPOSE)
@@ -78,7 +78,7 @@ def last_held_session(user, session: Session) -> Session | None:
     held = Session.objects.filter(
         relationship_id=session.relationship_id, status=Session.Status.HELD, starts_at__lt=session.starts_at
     ).order_by("-starts_at")
-    last = policy.read_latest(user, held, PURPOSE, 1)
+    last = policy.read_records(user, held, PURPOSE, limit=1)
     return last[0] if last else None
 
 
@@ -90,7 +90,7 @@ def celebrations(user, session: Session, last_session: Session | None) -> list[N
         else timezone.localdate() - CELEBRATION_WINDOW
     )
     noticings = Noticing.objects.filter(relationship_id=session.relationship_id).since(since)
-    return policy.read_latest(user, noticings, PURPOSE, CELEBRATIONS_SHOWN)
+    return policy.read_records(user, noticings, PURPOSE, limit=CELEBRATIONS_SHOWN)
 
 
 def open_commitments(user, relationship: Relationship) -> list[Commitment]:
@@ -113,13 +113,15 @@ class CoachingPanel:
 
 def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
     """The coaching part of the relationship page, for coach and teacher alike."""
-    upcoming = policy.read_latest(
-        user, Session.objects.filter(relationship=relationship).upcoming(), PURPOSE, UPCOMING_SHOWN
+    upcoming = policy.read_records(
+        user, Session.objects.filter(relationship=relationship).upcoming(), PURPOSE, limit=UPCOMING_SHOWN
     )
-    visits = policy.read_latest(user, Visit.objects.filter(relationship=relationship), PURPOSE, VISITS_SHOWN)
-    cycles = policy.read_latest(user, Cycle.objects.filter(relationship=relationship), PURPOSE, 1)
+    visits = policy.read_records(
+        user, Visit.objects.filter(relationship=relationship), PURPOSE, limit=VISITS_SHOWN
+    )
+    cycles = policy.read_records(user, Cycle.objects.filter(relationship=relationship), PURPOSE, limit=1)
     latest = (
-        policy.read_latest(user, cycles[0].evidence.order_by("-measured_on", "-pk"), PURPOSE, 1)
+        policy.read_records(user, cycles[0].evidence.order_by("-measured_on", "-pk"), PURPOSE, limit=1)
         if cycles
         else []
     )
@@ -135,8 +137,8 @@ def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
         latest_evidence=latest[0] if latest else None,
         upcoming=upcoming,
         # Overdue first (oldest due date first), then what is coming up.
-        commitments=policy.read_latest(
-            user, commitments.open().order_by("due_on"), PURPOSE, COMMITMENTS_SHOWN
+        commitments=policy.read_records(
+            user, commitments.open().order_by("due_on"), PURPOSE, limit=COMMITMENTS_SHOWN
         ),
         open_count=counts["open"],
         overdue_count=counts["overdue"],
@@ -199,4 +201,4 @@ def overdue_on_caseload(user) -> list[Commitment]:
         .filter(relationship__in=policy.caseload_for(user))
         .select_related("relationship__teacher", "relationship__coach")
     )
-    return policy.read_latest(user, queryset, PURPOSE, 20)
+    return policy.read_records(user, queryset, PURPOSE, limit=20)

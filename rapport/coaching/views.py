@@ -457,9 +457,14 @@ def commitments(request: HttpRequest, pk: int) -> HttpResponse:
             "relationship": relationship,
             # Open ones first, oldest due date first; then the latest kept. Bounded, so years of
             # history cost the same to show.
-            "open": policy.read_latest(request.user, all_of_them.open().order_by("due_on"), PURPOSE, 60),
-            "done": policy.read_latest(
-                request.user, all_of_them.filter(done_on__isnull=False).order_by("-done_on"), PURPOSE, 20
+            "open": policy.read_records(
+                request.user, all_of_them.open().order_by("due_on"), PURPOSE, limit=60
+            ),
+            "done": policy.read_records(
+                request.user,
+                all_of_them.filter(done_on__isnull=False).order_by("-done_on"),
+                PURPOSE,
+                limit=20,
             ),
             "form": form,
             "on_time_rate": policy.visible_records(request.user, all_of_them).on_time_rate(),

@@ -124,25 +124,36 @@ def _one(records: list):
     return records[0] if records else None
 
 
+# The relationship page shows the latest notes; "all notes" is one click away. Years of
+# history then cost nothing on the page a coach opens most.
+LATEST_NOTES = 20
+LATEST_NOTICINGS = 10
+
+
 def _relationship_page(request, relationship, form: NoteForm, status: int = 200) -> HttpResponse:
     user = request.user
 
-    def read(queryset):
+    def read(queryset, limit=None):
+        """Only what is shown is read, decrypted and logged."""
         return policy.read_records(
-            user, queryset.filter(relationship=relationship), Purpose.RELATIONSHIP_PAGE
+            user, queryset.filter(relationship=relationship), Purpose.RELATIONSHIP_PAGE, limit=limit
         )
 
+    show_all = request.GET.get("notes") == "all"
+    notes = read(Note.objects.select_related("author", "question"), limit=None if show_all else LATEST_NOTES)
     return render(
         request,
         "relationships/relationship_detail.html",
         {
             "relationship": relationship,
             "other": relationship.other_member(user),
-            "notes": read(Note.objects.select_related("author", "question")),
-            "profile": _one(read(TeacherProfile.objects.all())),
-            "readiness": _one(read(ReadinessProfile.objects.all())),
-            "noticings": read(Noticing.objects.all())[:10],
-            "appreciations": read(Appreciation.objects.select_related("author"))[:10],
+            "notes": notes,
+            # A full page of notes means there may be more.
+            "more_notes": not show_all and len(notes) == LATEST_NOTES,
+            "profile": _one(read(TeacherProfile.objects.all(), limit=1)),
+            "readiness": _one(read(ReadinessProfile.objects.all(), limit=1)),
+            "noticings": read(Noticing.objects.all(), limit=LATEST_NOTICINGS),
+            "appreciations": read(Appreciation.objects.select_related("author"), limit=LATEST_NOTICINGS),
             "form": form,
             "is_coach_side": relationship.acts_as_coach(user),
             "is_teacher_side": relationship.acts_as_teacher(user),
@@ -259,7 +270,13 @@ def note_release(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     note = policy.get_record_to_release(request.user, Note.objects.filter(relationship=relationship), note_pk)
     leaders = leaders_for(relationship)
     if request.method == "POST":
-        chosen = leaders.filter(pk__in=request.POST.getlist("leaders"))
+        # Only well-formed ids reach the query: anything else chooses nobody (a 400, not a 500).
+        ids = [
+            value
+            for value in request.POST.getlist("leaders")
+            if value.isascii() and value.isdigit() and len(value) < 19  # fits a 64-bit id
+        ]
+        chosen = leaders.filter(pk__in=ids)
         if chosen:
             release(note, list(chosen), by=request.user)
             names = ", ".join(leader.full_name for leader in chosen)

@@ -1,0 +1,1 @@
+"""Benchmarks, load and fault runs for a district-sized Rapport (see README.md)."""

@@ -1,0 +1,63 @@
+"""The pages the benchmark measures. Edit this list when a capability adds a key page.
+
+Each page names a URL (by its Django name), who opens it, and how to find the
+URL's arguments for that person. A page whose URL name does not exist yet, or
+whose data the district lacks, is skipped with a printed note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q
+
+
+def _relationship(user) -> dict[str, Any]:
+    from rapport.privacy import policy
+
+    relationship = policy.caseload_for(user).order_by("pk").first()
+    if relationship is None:
+        raise LookupError(f"{user} has no caseload")
+    return {"pk": relationship.pk}
+
+
+def _next_session(user) -> dict[str, Any]:
+    session_model = apps.get_model("coaching", "Session")
+    session = (
+        session_model.objects.filter(Q(relationship__coach=user))
+        .order_by("-pk")
+        .only("pk", "relationship")
+        .first()
+    )
+    if session is None:
+        raise LookupError(f"{user} has no sessions")
+    return {"pk": session.relationship_id, "session_pk": session.pk}
+
+
+def _none(user) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url_name: str
+    who: str  # "coach" or "leader": which demo people the clients sign in as
+    kwargs: Callable[[Any], dict[str, Any]] = _none
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+BASELINE = Page("trivial view (baseline)", "bench_trivial", "coach")
+
+PAGES = [
+    Page("coach home", "home", "coach"),
+    Page("relationship page", "relationship_detail", "coach", _relationship),
+    Page("prep brief", "session_prep", "coach", _next_session),
+    Page("coverage", "coverage", "coach"),
+    Page("leader report", "leader_report", "leader"),
+    Page("API list", "api:api_relationships", "coach", headers={"Accept": "application/json"}),
+]

@@ -1,0 +1,32 @@
+"""manage.py restore PATH: bring a backup back (refuses a non-empty database without --force)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rapport.operations.backup import KEYS_WARNING, BackupError, restore_backup
+
+
+class Command(BaseCommand):
+    help = "Restore a backup written by `manage.py backup` into the configured database and media folder."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--force", action="store_true", help="Replace a database that already holds data."
+        )
+
+    def handle(self, *args, **options):
+        try:
+            result = restore_backup(options["path"], force=options["force"])
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored the {result.engine} database and {result.media_files} media files "
+                f"from {options['path']}."
+            )
+        )
+        self.stderr.write(
+            "Reminder: " + KEYS_WARNING + " Set the same RAPPORT_ENCRYPTION_KEYS the backup was written with."
+        )

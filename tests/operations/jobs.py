@@ -1,0 +1,20 @@
+"""A task that exists only for testing that re-delivered jobs do their work once."""
+
+from pathlib import Path
+
+from django_tasks import task
+
+from rapport.operations.jobs import run_once
+from rapport.people.models import District
+
+
+@task()
+def create_district_once(key: str, name: str, ledger: str) -> bool:
+    """Writes a row and appends to a file, under ``run_once``: both happen once per key."""
+
+    def work() -> None:
+        District.objects.create(name=name)
+        with Path(ledger).open("a") as file:
+            file.write(f"{key}\n")
+
+    return run_once(key, work)
