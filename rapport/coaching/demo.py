@@ -129,11 +129,13 @@ def _session(relationship: Relationship, starts_at: datetime.datetime, **fields)
 
 
 def _soon() -> datetime.datetime:
-    """Later today if the day allows it, else tomorrow afternoon: the demo meeting."""
+    """The demo meeting: within school hours, later today if the day allows it, else tomorrow afternoon."""
     now = timezone.localtime()
     start = (now + datetime.timedelta(minutes=90)).replace(minute=0, second=0, microsecond=0)
-    if start.date() != now.date() or start.hour >= 21:
-        start = _at(now.date() + datetime.timedelta(days=1))
+    if start.date() == now.date() and start.hour < SESSION_START.hour:
+        return _at(now.date())  # before school: this afternoon
+    if start.date() != now.date() or start.hour >= 17:
+        return _at(now.date() + datetime.timedelta(days=1))
     return start
 
 
