@@ -123,6 +123,7 @@ def _detail_page(request, conversation: Conversation, form: CommentForm, status:
             "threads": threads,
             "form": form,
             "may_comment": policy.may_comment_on(request.user, conversation),
+            "may_play": policy.may_play_recording(request.user, conversation),
             "is_author": conversation.author_id == request.user.pk,
             "is_teacher_side": relationship.acts_as_teacher(request.user),
             "is_coach_lead_view": not relationship.is_member(request.user),
@@ -200,12 +201,14 @@ def conversation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conversation_recording(request: HttpRequest, pk: int) -> HttpResponse:
-    """The recording, for whoever may see the conversation. Logged when playback starts
-    (a request from byte 0), not for every range a player asks for."""
+    """The recording, for its owner and the coach lead it is shared with. Logged when
+    playback starts (a request from byte 0), not for every range a player asks for."""
     starts_playback = request.headers.get("Range", "bytes=0-").startswith("bytes=0-")
     conversation = policy.get_shareable_record_for(
         request.user, Conversation.objects.filter(recording_name__gt=""), pk, logged=starts_playback
     )
+    if not policy.may_play_recording(request.user, conversation):
+        raise Http404("No such recording.")
     return recordings.stream(
         request, conversation.recording_name, conversation.recording_type, conversation.recording_size
     )

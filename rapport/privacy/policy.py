@@ -236,6 +236,17 @@ def get_shareable_record_for(user, queryset: QuerySet, pk, *, logged: bool = Tru
     return record
 
 
+def may_play_recording(user, record: RelationshipRecord) -> bool:
+    """A conversation's recording streams to its owner (the coach who made it), and to
+    the coach lead while the coach shares it with them: nobody else, not even the
+    teacher, who reads the transcript instead (issue 5: "to the owner only")."""
+    if not _authenticated(user):
+        return False
+    if record.author_id == user.pk and record.relationship.is_member(user):
+        return True
+    return shared_with_coach_lead(user, type(record).objects.filter(pk=record.pk)).exists()
+
+
 def read_shared_with_coach_lead(user, queryset: QuerySet) -> list:
     """What coaches currently share with this coach lead, read and logged."""
     records = list(shared_with_coach_lead(user, queryset))

@@ -79,6 +79,7 @@ ROUTES = [
     Route(
         "conversation_recording",
         kwargs=_shared,
-        get=signed_in(NOT_FOUND, coach=OK, teacher=OK, coach_lead=OK),
+        get=signed_in(NOT_FOUND, coach=OK, coach_lead=OK),
+        notes="the owner, and the coach lead it is shared with; the teacher reads the transcript",
     ),
 ]

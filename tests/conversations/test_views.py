@@ -243,3 +243,15 @@ def test_coach_lead_list_query_count_is_constant(client_as, world, django_assert
 
 
 _LEAD_LIST_QUERIES = 9
+
+
+def test_the_recording_plays_for_its_owner_only_and_the_teacher_reads_the_transcript(client_as, world):
+    conversation = make_conversation(world, recording=wav_bytes(0.5))
+    url = reverse("conversation_recording", args=[conversation.pk])
+    assert client_as(world.coach).get(url).status_code == 200
+    assert client_as(world.teacher).get(url).status_code == 404
+    page = (
+        client_as(world.teacher).get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
+    )
+    assert "plays only for them" in page
+    assert url not in page
