@@ -42,6 +42,12 @@ def test_every_confidential_field_has_a_sentinel_writer():
     assert not stale, f"sentinel writers cover fields that are not encrypted: {sorted(stale)}"
 
 
+def response_text(response) -> str:
+    """Everything a response sends, streamed (recordings, exports) or not."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode(errors="replace")
+
+
 def raw_database_bytes() -> bytes:
     """Everything the database holds, as an operator with no keys would see it."""
     vendor = connection.vendor
@@ -108,12 +114,12 @@ def test_sentinels_are_encrypted_and_reach_no_outsider(client, caplog):
     for principal in OUTSIDERS:
         client.force_login(world.principal(principal))
         for url in urls:
-            body = client.get(url).content.decode(errors="replace")
+            body = response_text(client.get(url))
             for name, sentinel in sentinels.items():
                 assert sentinel not in body, f"{name}: shown to {principal} at {url}"
     client.logout()
     for url in urls:
-        body = client.get(url).content.decode(errors="replace")
+        body = response_text(client.get(url))
         assert not any(s in body for s in sentinels.values()), f"shown to an anonymous visitor at {url}"
 
     member_ids = world.relationship.member_ids()
