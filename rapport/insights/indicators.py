@@ -17,7 +17,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -360,7 +360,7 @@ class Practice:
         return _share(self.agreements_acknowledged, self.teachers)
 
 
-def practice_relationships(coach_ids: list[int]):
+def practice_relationships(coach_ids: list[int]) -> QuerySet[Relationship]:
     """The caseloads the practice indicators sum over: active coaching relationships, not peers."""
     return Relationship.objects.filter(coach_id__in=coach_ids, kind=Relationship.Kind.COACHING).active()
 
