@@ -3,8 +3,10 @@
 Three dimensions of trust, each counted from what happened, never from what
 anyone wrote (no confidential text is read here; only dates, statuses and
 counts). The definitions below are shown beside every number, so a coach can
-see exactly how it is made. Indicators are for the coach alone: no view shows
-them to a leader, per teacher or otherwise.
+see exactly how it is made. Indicators are for the coach: no view shows them to
+a leader, per teacher or otherwise. A coach may choose to show their coach lead
+the aggregates of their own practice (``practice_indicators``), never a
+per-teacher figure.
 
 Every number covers the current school year (from August 1st).
 """
@@ -15,7 +17,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -27,7 +29,14 @@ from rapport.coaching.models import (
     Session,
     Side,
 )
-from rapport.relationships.models import Appreciation, Noticing, Relationship, Touchpoint
+from rapport.relationships.coverage import days_between
+from rapport.relationships.models import (
+    Appreciation,
+    CoachSettings,
+    Noticing,
+    Relationship,
+    Touchpoint,
+)
 
 # Without contact for this many days, a relationship shows as thin on the dashboard.
 QUIET_DAYS = 21
@@ -190,60 +199,210 @@ def caseload_indicators(
     return result
 
 
-def monthly_trend(relationship: Relationship, today: datetime.date | None = None) -> dict:
-    """Month by month over the school year: one series per dimension, for the chart and its table."""
-    today = today or timezone.localdate()
-    start = school_year_start(today)
+# Series labels of the monthly trend, in the coach's own voice and in the coach lead's.
+COACH_SERIES = (
+    "Communicative: follow-up summaries sent",
+    "Relational: touchpoints, appreciations and wins",
+    "Competence: your commitments kept on time",
+    "Sessions you cancelled",
+)
+LEAD_SERIES = (
+    "Follow-up summaries sent",
+    "Touchpoints, appreciations and wins",
+    "Commitments kept on time",
+    "Sessions the coach cancelled",
+)
+
+
+def _school_year_months(today: datetime.date) -> list[datetime.date]:
     months = []
-    day = start
+    day = school_year_start(today)
     while day <= today:
         months.append(day)
         day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    since = _moment(start)
+    return months
 
-    def by_month(queryset, date_field: str) -> dict[datetime.date, int]:
+
+def _monthly_trends(
+    group: str, within: dict, keys: list[int], labels: tuple[str, ...], today: datetime.date
+) -> dict[int, dict]:
+    """One chart per key (a relationship, or a coach): month by month over the school year.
+
+    ``group`` names the field the counts are grouped by (``relationship_id`` or
+    ``relationship__coach_id``), so any number of keys costs the same five queries.
+    """
+    months = _school_year_months(today)
+    since = _moment(months[0])
+
+    def by_month(queryset, date_field: str) -> dict[tuple[int, datetime.date], int]:
         rows = (
-            queryset.filter(relationship=relationship, **{f"{date_field}__gte": since})
-            .annotate(month=TruncMonth(date_field))
-            .values("month")
+            queryset.filter(**within, **{f"{date_field}__gte": since})
+            .annotate(key=F(group), month=TruncMonth(date_field))
+            .values("key", "month")
             .annotate(n=Count("pk"))
         )
-        return {_as_date(row["month"]): row["n"] for row in rows}
+        return {(row["key"], _as_date(row["month"])): row["n"] for row in rows}
 
     communicative = by_month(SentSummary.objects.all(), "sent_at")
-    relational = defaultdict(int)
+    relational: dict[tuple[int, datetime.date], int] = defaultdict(int)
     for counts in (
         by_month(Touchpoint.objects.all(), "happened_at"),
         by_month(Appreciation.objects.all(), "sent_at"),
         by_month(Noticing.objects.all(), "noticed_on"),
     ):
-        for month, n in counts.items():
-            relational[month] += n
+        for key_month, n in counts.items():
+            relational[key_month] += n
     competence = by_month(Commitment.objects.filter(owner=Side.COACH, done_on__lte=F("due_on")), "done_on")
     broken = by_month(
         Session.objects.filter(status=Session.Status.CANCELLED, cancelled_by=Side.COACH), "starts_at"
     )
     return {
-        "labels": [month.strftime("%b %Y") for month in months],
-        "series": [
-            {
-                "label": "Communicative: follow-up summaries sent",
-                "data": [communicative.get(m, 0) for m in months],
-            },
-            {
-                "label": "Relational: touchpoints, appreciations and wins",
-                "data": [relational[m] for m in months],
-            },
-            {
-                "label": "Competence: your commitments kept on time",
-                "data": [competence.get(m, 0) for m in months],
-            },
-            {"label": "Sessions you cancelled", "data": [broken.get(m, 0) for m in months]},
-        ],
+        key: {
+            "labels": [month.strftime("%b %Y") for month in months],
+            "series": [
+                {"label": label, "data": [counts.get((key, m), 0) for m in months]}
+                for label, counts in zip(labels, (communicative, relational, competence, broken), strict=True)
+            ],
+        }
+        for key in keys
     }
+
+
+def monthly_trend(relationship: Relationship, today: datetime.date | None = None) -> dict:
+    """Month by month over the school year: one series per dimension, for the chart and its table."""
+    trends = _monthly_trends(
+        "relationship_id",
+        {"relationship": relationship},
+        [relationship.pk],
+        COACH_SERIES,
+        today or timezone.localdate(),
+    )
+    return trends[relationship.pk]
 
 
 def _as_date(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value
+
+
+# --- A coach's own practice, for their coach lead ---------------------------------------------
+# Aggregates of the per-relationship indicators above, summed over a coach's caseload. They
+# reach a coach lead only for coaches who chose to share them (policy.coaches_sharing_practice_with)
+# and never carry a teacher's name, a record or a per-teacher figure.
+
+PRACTICE_DEFINITIONS = {
+    "sessions": (
+        "Of the sessions that were held or that the coach cancelled, the share that was held. "
+        "Sessions a teacher cancelled do not count."
+    ),
+    "on_time": "Of the coach's own commitments that fell due, the share kept by the due date.",
+    "summaries": "Of the sessions held, the share that had a follow-up summary sent afterwards.",
+    "appreciations": (
+        "Specific appreciation messages sent, per week since August 1st, beside the weekly target "
+        "the coach set for themselves."
+    ),
+    "coverage": (
+        "Of the teachers on the caseload, the share the coach had contact with within the number "
+        "of days the coach chose (any contact: session, visit, touchpoint, appreciation)."
+    ),
+    "agreements": (
+        "Of the teachers on the caseload, the share who acknowledged the current coaching agreement."
+    ),
+}
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Practice:
+    """One coach's practice over the school year, summed across the caseload."""
+
+    coach: object
+    teachers: int = 0
+    sessions_held: int = 0
+    coach_cancellations: int = 0
+    summaries_sent: int = 0
+    commitments_due: int = 0
+    commitments_on_time: int = 0
+    appreciations: int = 0
+    weeks: float = 1.0
+    weekly_target: int = CoachSettings.DEFAULT_WEEKLY_APPRECIATIONS
+    coverage_days: int = CoachSettings.DEFAULT_COVERAGE_DAYS
+    contacted_in_time: int = 0
+    agreements_acknowledged: int = 0
+    trend: dict = field(default_factory=dict)
+
+    @property
+    def held_rate(self) -> float | None:
+        return _share(self.sessions_held, self.sessions_held + self.coach_cancellations)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _share(self.commitments_on_time, self.commitments_due)
+
+    @property
+    def summary_rate(self) -> float | None:
+        return _share(self.summaries_sent, self.sessions_held)
+
+    @property
+    def appreciations_per_week(self) -> float:
+        return self.appreciations / self.weeks
+
+    @property
+    def coverage_rate(self) -> float | None:
+        return _share(self.contacted_in_time, self.teachers)
+
+    @property
+    def acknowledged_rate(self) -> float | None:
+        return _share(self.agreements_acknowledged, self.teachers)
+
+
+def practice_relationships(coach_ids: list[int]) -> QuerySet[Relationship]:
+    """The caseloads the practice indicators sum over: active coaching relationships, not peers."""
+    return Relationship.objects.filter(coach_id__in=coach_ids, kind=Relationship.Kind.COACHING).active()
+
+
+def practice_indicators(coaches: list, today: datetime.date | None = None) -> list[Practice]:
+    """Each coach's practice, in a fixed number of queries whatever the number of coaches.
+
+    Built from ``caseload_indicators`` over the coaches' active coaching
+    relationships, so every number means exactly what it means on the coach's own
+    trust dashboard. Only dates, statuses and counts are read.
+    """
+    today = today or timezone.localdate()
+    coach_ids = [coach.pk for coach in coaches]
+    relationships = list(practice_relationships(coach_ids))
+    own_settings = {s.coach_id: s for s in CoachSettings.objects.filter(coach_id__in=coach_ids)}
+    weeks = max((today - school_year_start(today)).days / 7, 1.0)
+    practices = {}
+    for coach in coaches:
+        chosen = own_settings.get(coach.pk) or CoachSettings(coach_id=coach.pk)
+        practices[coach.pk] = Practice(
+            coach=coach,
+            weeks=weeks,
+            weekly_target=chosen.weekly_appreciation_target,
+            coverage_days=chosen.coverage_threshold_days,
+        )
+    now = timezone.now()
+    for row in caseload_indicators(relationships, today):
+        practice = practices[row.relationship.coach_id]
+        days = days_between(row.relationship.last_contact_at, now)
+        practice.teachers += 1
+        practice.sessions_held += row.sessions_held
+        practice.coach_cancellations += row.coach_cancellations
+        practice.summaries_sent += min(row.summaries_sent, row.sessions_held)
+        practice.commitments_due += row.commitments_due
+        practice.commitments_on_time += row.commitments_on_time
+        practice.appreciations += row.appreciations
+        # The coverage page's rule: at the threshold or beyond, a teacher counts as not seen.
+        practice.contacted_in_time += days is not None and days < practice.coverage_days
+        practice.agreements_acknowledged += row.agreement_acknowledged
+    trends = _monthly_trends(
+        "relationship__coach_id", {"relationship__in": relationships}, coach_ids, LEAD_SERIES, today
+    )
+    for pk, practice in practices.items():
+        practice.trend = trends[pk]
+    return list(practices.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,8 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from rapport.insights import actions, exports, indicators, reports
 from rapport.insights.checklist import STATEMENTS
-from rapport.insights.forms import ReportForm, TrustReflectionForm
-from rapport.insights.models import Export, TrustReflection
+from rapport.insights.forms import PracticeSharingForm, ReportForm, TrustReflectionForm
+from rapport.insights.models import Export, PracticeSharing, TrustReflection
+from rapport.people.models import User
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 
@@ -128,6 +130,39 @@ def relationship_trust(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "reflections": reflections,
             "statements": STATEMENTS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_sharing(request: HttpRequest) -> HttpResponse:
+    """The coach's own choice to show their coach lead the aggregates of their practice."""
+    if not request.user.is_coach:
+        raise PermissionDenied
+    leads = list(User.objects.filter(coaches_led__coach=request.user).order_by("full_name"))
+    sharing = PracticeSharing.for_coach(request.user)
+    # Unticked, the checkbox sends nothing: an empty POST is still the coach's answer.
+    data = request.POST if request.method == "POST" else None
+    form = PracticeSharingForm(data, initial={"share": sharing.shared_at is not None}, leads=leads)
+    if request.method == "POST" and leads and form.is_valid():
+        sharing = actions.set_practice_sharing(request.user, form.cleaned_data["share"])
+        if sharing.shared_at:
+            messages.success(request, "Your coach lead now sees your practice indicators. Stop at any time.")
+        else:
+            messages.success(request, "Your coach lead no longer sees your practice indicators.")
+        return redirect("practice_sharing")
+    caseload_size = indicators.practice_relationships([request.user.pk]).count()
+    return render(
+        request,
+        "insights/practice_sharing.html",
+        {
+            "form": form,
+            "leads": leads,
+            "sharing": sharing,
+            "definitions": indicators.PRACTICE_DEFINITIONS,
+            "small_caseload": caseload_size < settings.RAPPORT_MIN_GROUP_SIZE,
         },
         status=400 if request.method == "POST" else 200,
     )

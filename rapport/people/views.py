@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from rapport.insights import indicators
 from rapport.people.forms import RosterUploadForm
 from rapport.people.models import ImportRun, Role, School, User
 from rapport.people.roster import Summary
 from rapport.people.tasks import start_roster_import
+from rapport.privacy import policy
 
 
 def _require_role(user, kind: str) -> None:
@@ -24,12 +26,21 @@ def _require_role(user, kind: str) -> None:
 
 @login_required
 def coaches_led(request: HttpRequest) -> HttpResponse:
-    """The coaches this coach lead supports, with caseload sizes only (no teacher content)."""
+    """The coaches this coach lead supports; for those who chose to share, their own practice.
+
+    Practice indicators are totals over a coach's caseload (never per teacher), and only for
+    coaches the policy says share them with this lead; of the others, the name alone.
+    """
     _require_role(request.user, Role.Kind.COACH_LEAD)
-    coaches = User.objects.filter(coach_lead_assignments__coach_lead=request.user).annotate(
-        caseload_size=Count("coaching_relationships", filter=Q(coaching_relationships__ended_on__isnull=True))
+    coaches = User.objects.filter(coach_lead_assignments__coach_lead=request.user).order_by("full_name")
+    sharing = list(policy.coaches_sharing_practice_with(request.user).order_by("full_name"))
+    shared = {practice.coach.pk: practice for practice in indicators.practice_indicators(sharing)}
+    rows = [(coach, shared.get(coach.pk)) for coach in coaches]
+    return render(
+        request,
+        "people/coaches_led.html",
+        {"rows": rows, "definitions": indicators.PRACTICE_DEFINITIONS},
     )
-    return render(request, "people/coaches_led.html", {"coaches": coaches})
 
 
 @login_required

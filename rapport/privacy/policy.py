@@ -25,6 +25,9 @@ The rules, in words:
   coaching conversation) with the coach leads assigned to them, and take it
   back. Those coach leads may read it, and comment, while it is shared; every
   such read is logged. Nothing else a coach writes ever reaches a coach lead.
+* A coach may also share the aggregates of their own practice (counts and
+  shares over the whole caseload, never per teacher) with their coach leads,
+  and stop at any time.
 * A conversation may also be erased by the person it is about, not only by its
   author: a recording of someone is theirs to have deleted.
 
@@ -252,6 +255,24 @@ def read_shared_with_coach_lead(user, queryset: QuerySet) -> list:
     records = list(shared_with_coach_lead(user, queryset))
     accesslog.append(user, records, Purpose.SHARED_WITH_COACH_LEAD)
     return records
+
+
+def coaches_sharing_practice_with(user) -> QuerySet:
+    """Coaches this coach lead leads who currently share their practice indicators with them.
+
+    The coach lead may see those coaches' aggregates (``insights.indicators.practice_indicators``)
+    and nothing else about their caseloads: no teacher, no record, no per-teacher figure.
+    """
+    from rapport.insights.models import PracticeSharing
+    from rapport.people.models import User
+
+    if not _authenticated(user):
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        coach_lead_assignments__coach_lead=user,
+        pk__in=PracticeSharing.objects.filter(shared_at__isnull=False).values("coach"),
+    )
 
 
 def purpose_of_reading(user, record: RelationshipRecord) -> str:

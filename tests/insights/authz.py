@@ -1,4 +1,4 @@
-from tests.authz import BAD_REQUEST, FORBIDDEN, NOT_FOUND, OK, Route, signed_in
+from tests.authz import BAD_REQUEST, FORBIDDEN, NOT_FOUND, OK, REDIRECT, Route, signed_in
 
 
 def _teachers_export(w):
@@ -27,6 +27,13 @@ ROUTES = [
         get=signed_in(NOT_FOUND, coach=OK),
         post=signed_in(NOT_FOUND, coach=BAD_REQUEST),
         notes="only the coach reflects; an empty checklist is refused",
+    ),
+    Route(
+        "practice_sharing",
+        get=signed_in(FORBIDDEN, coach=OK, other_coach=OK),
+        post=signed_in(FORBIDDEN, coach=REDIRECT, other_coach=BAD_REQUEST),
+        post_data=lambda w: {"share": "on"},
+        notes="each coach's own choice; a coach with no coach lead has nobody to share with",
     ),
     Route(
         "export_list",

@@ -1,0 +1,14 @@
+"""Demo history: coach@example.org shares their practice indicators with lead@example.org.
+
+coach2@example.org does not, so the coach lead's page shows both cases.
+"""
+
+from __future__ import annotations
+
+from rapport.demo.district import DemoDistrict, history_builder
+from rapport.insights import actions
+
+
+@history_builder
+def practice_shared_with_the_coach_lead(demo: DemoDistrict, years: int) -> None:
+    actions.set_practice_sharing(demo.accounts["coach@example.org"], True)
