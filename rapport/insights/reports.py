@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, DateField, DurationField, F, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from rapport.coaching.models import Cycle, EvidencePoint, Session, Visit
@@ -43,6 +42,23 @@ def month_of(value) -> datetime.date:
     return value.replace(day=1)
 
 
+def _month_bucket(date_field: str, start: datetime.datetime, end: datetime.datetime) -> Case:
+    """The local month of ``date_field`` as its first day, computed by the database.
+
+    Month boundaries are aware datetimes at local midnight, so a record falls in the
+    same month as ``month_of`` puts it in; doing it in SQL lets the database group
+    a district's years of sessions into a few rows instead of sending every one.
+    """
+    whens, month = [], start
+    while month < end:
+        following = _moment(next_month(timezone.localtime(month).date()))
+        whens.append(
+            When(**{f"{date_field}__gte": month, f"{date_field}__lt": following}, then=Value(month.date()))
+        )
+        month = following
+    return Case(*whens, output_field=DateField())
+
+
 def _gather(rows, value: Callable[[dict], Decimal | int]) -> Collected:
     """(school, month) -> Cell from rows carrying school, teacher and month."""
     values: dict = defaultdict(int)
@@ -54,15 +70,22 @@ def _gather(rows, value: Callable[[dict], Decimal | int]) -> Collected:
     return {key: Cell(values[key], frozenset(teachers[key])) for key in values}
 
 
-def _rows(queryset: QuerySet, date_field: str, start, end, *extra: str):
+def _records(queryset: QuerySet, date_field: str, start, end) -> QuerySet:
+    """Records in [start, end), each with its school, teacher and month."""
+    return queryset.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end}).annotate(
+        school=F("relationship__school_id"),
+        teacher=F("relationship__teacher_id"),
+        month=_month_bucket(date_field, start, end),
+    )
+
+
+def _rows(queryset: QuerySet, date_field: str, start, end, **aggregates):
+    """One row per school, teacher and month, with ``aggregates`` (default: how many records)."""
     return (
-        queryset.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
-        .annotate(
-            school=F("relationship__school_id"),
-            teacher=F("relationship__teacher_id"),
-            month=TruncMonth(date_field),
-        )
-        .values("school", "teacher", "month", *extra)
+        _records(queryset, date_field, start, end)
+        .values("school", "teacher", "month")
+        .annotate(**(aggregates or {"n": Count("pk")}))
+        .order_by()
     )
 
 
@@ -71,7 +94,7 @@ def _sessions(status: str):
         rows = _rows(
             Session.objects.filter(relationship__in=relationships, status=status), "starts_at", start, end
         )
-        return _gather(rows, lambda row: 1)
+        return _gather(rows, lambda row: row["n"])
 
     return collect
 
@@ -82,10 +105,9 @@ def _hours(relationships, start, end) -> Collected:
         "starts_at",
         start,
         end,
-        "starts_at",
-        "ends_at",
+        duration=Sum(F("ends_at") - F("starts_at"), output_field=DurationField()),
     )
-    collected = _gather(rows, lambda row: Decimal((row["ends_at"] - row["starts_at"]).total_seconds()) / 3600)
+    collected = _gather(rows, lambda row: Decimal(row["duration"].total_seconds()) / 3600)
     return {key: Cell(round(cell.value, 1), cell.teachers) for key, cell in collected.items()}
 
 
@@ -103,7 +125,8 @@ def _teachers_engaged(relationships, start, end) -> Collected:
 
 def _cycles_started(relationships, start, end) -> Collected:
     return _gather(
-        _rows(Cycle.objects.filter(relationship__in=relationships), "created_at", start, end), lambda r: 1
+        _rows(Cycle.objects.filter(relationship__in=relationships), "created_at", start, end),
+        lambda row: row["n"],
     )
 
 
@@ -113,12 +136,16 @@ def _done_cycles(relationships, start, end):
 
 
 def _cycles_completed(relationships, start, end) -> Collected:
-    return _gather(_rows(_done_cycles(relationships, start, end), "updated_at", start, end), lambda r: 1)
+    return _gather(
+        _rows(_done_cycles(relationships, start, end), "updated_at", start, end), lambda row: row["n"]
+    )
 
 
 def _goals_met(relationships, start, end) -> Collected:
     rows = list(
-        _rows(_done_cycles(relationships, start, end), "updated_at", start, end, "pk", "baseline", "target")
+        _records(_done_cycles(relationships, start, end), "updated_at", start, end).values(
+            "school", "teacher", "month", "pk", "baseline", "target"
+        )
     )
     latest: dict[int, Decimal] = {}
     evidence = EvidencePoint.objects.filter(cycle_id__in=[row["pk"] for row in rows]).order_by(
