@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, Count, DateField, DurationField, F, QuerySet, Sum, Value, When
 from django.utils import timezone
 
@@ -277,26 +278,45 @@ class Report:
         return any(cell.suppressed for table in self.tables for row in table.rows for cell in row.cells)
 
 
+# Every leader of a district asks for the same few columns; computing them means
+# grouping years of sessions. The protected tables (published cells only: values
+# and hidden markers, never a teacher) are kept this long and shared.
+REPORT_CACHE_SECONDS = 300
+
+
+def district_tables(scope: Scope, months: list[datetime.date]) -> dict[str, dict]:
+    """Each metric's protected table for the whole district over ``months``, recent if cached."""
+    school_ids = [s.pk for s in scope.schools]
+    key = "leader-report:{}:{}:{}:{}".format(
+        scope.district.pk,
+        months[0].isoformat(),
+        months[-1].isoformat(),
+        ",".join(map(str, school_ids)),
+    )
+    tables = cache.get(key)
+    if tables is None:
+        k = settings.RAPPORT_MIN_GROUP_SIZE
+        relationships = Relationship.objects.filter(school_id__in=school_ids)
+        start, end = _moment(months[0]), _moment(next_month(months[-1]))
+        tables = {
+            metric.key: protect_table(metric.collect(relationships, start, end), school_ids, months, k)
+            for metric in METRICS
+        }
+        cache.set(key, tables, REPORT_CACHE_SECONDS)
+    return tables
+
+
 def build_report(scope: Scope, unit: School | None, months: list[datetime.date]) -> Report:
     """The report for one unit and some finished months, sliced from the protected district table."""
-    k = settings.RAPPORT_MIN_GROUP_SIZE
-    tables = []
-    school_ids = [s.pk for s in scope.schools]
-    relationships = Relationship.objects.filter(school_id__in=school_ids)
+    tables = district_tables(scope, months) if months else {}
+    shown_schools = [unit] if unit else scope.schools
+    metric_tables = []
     for metric in METRICS:
-        collected = (
-            metric.collect(relationships, _moment(months[0]), _moment(next_month(months[-1])))
-            if months
-            else {}
-        )
-        table = protect_table(collected, school_ids, months, k)
-        rows = []
-        shown_schools = [unit] if unit else scope.schools
-        for school in shown_schools:
-            rows.append(Row(school.name, [table[(school.pk, m)] for m in months]))
+        table = tables.get(metric.key, {})
+        rows = [Row(school.name, [table[(school.pk, m)] for m in months]) for school in shown_schools]
         rows.append(Row(f"{scope.district.name} (all schools)", [table[(DISTRICT, m)] for m in months]))
-        tables.append(MetricTable(metric, rows))
-    return Report(scope, unit, months, tables, k)
+        metric_tables.append(MetricTable(metric, rows))
+    return Report(scope, unit, months, metric_tables, settings.RAPPORT_MIN_GROUP_SIZE)
 
 
 def hidden_text(cell: Published, k: int) -> str:
