@@ -15,6 +15,16 @@ from django.db import connection as db_connection
 from tests.world import World, build_world
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (shared leader report tables, cached sessions)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -54,7 +54,7 @@ class AgreementStatus:
 
 
 def agreement_status(user, relationship: Relationship) -> AgreementStatus:
-    agreements = policy.read_records(user, Agreement.objects.filter(relationship=relationship), PURPOSE)
+    agreements = policy.read_records(user, Agreement.objects.all(), PURPOSE, relationship=relationship)
     if not agreements:
         return AgreementStatus(agreement=None)
     agreement = agreements[0]
@@ -67,18 +67,20 @@ def agreement_status(user, relationship: Relationship) -> AgreementStatus:
 
 def current_goal_chart(user, relationship: Relationship) -> GoalChart | None:
     """The most recent cycle the person may see, with its evidence."""
-    cycles = policy.read_records(user, Cycle.objects.filter(relationship=relationship), PURPOSE, limit=1)
+    cycles = policy.read_records(user, Cycle.objects.all(), PURPOSE, limit=1, relationship=relationship)
     if not cycles:
         return None
-    evidence = policy.read_records(user, EvidencePoint.objects.filter(cycle=cycles[0]), PURPOSE)
+    evidence = policy.read_records(
+        user, EvidencePoint.objects.filter(cycle=cycles[0]), PURPOSE, relationship=relationship
+    )
     return GoalChart(cycle=cycles[0], evidence=evidence)
 
 
 def last_held_session(user, session: Session) -> Session | None:
-    held = Session.objects.filter(
-        relationship_id=session.relationship_id, status=Session.Status.HELD, starts_at__lt=session.starts_at
-    ).order_by("-starts_at")
-    last = policy.read_records(user, held, PURPOSE, limit=1)
+    held = Session.objects.filter(status=Session.Status.HELD, starts_at__lt=session.starts_at).order_by(
+        "-starts_at"
+    )
+    last = policy.read_records(user, held, PURPOSE, limit=1, relationship=session.relationship)
     return last[0] if last else None
 
 
@@ -89,12 +91,14 @@ def celebrations(user, session: Session, last_session: Session | None) -> list[N
         if last_session
         else timezone.localdate() - CELEBRATION_WINDOW
     )
-    noticings = Noticing.objects.filter(relationship_id=session.relationship_id).since(since)
-    return policy.read_records(user, noticings, PURPOSE, limit=CELEBRATIONS_SHOWN)
+    noticings = Noticing.objects.since(since)
+    return policy.read_records(
+        user, noticings, PURPOSE, limit=CELEBRATIONS_SHOWN, relationship=session.relationship
+    )
 
 
 def open_commitments(user, relationship: Relationship) -> list[Commitment]:
-    return policy.read_records(user, Commitment.objects.filter(relationship=relationship).open(), PURPOSE)
+    return policy.read_records(user, Commitment.objects.open(), PURPOSE, relationship=relationship)
 
 
 @dataclass
@@ -114,18 +118,24 @@ class CoachingPanel:
 def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
     """The coaching part of the relationship page, for coach and teacher alike."""
     upcoming = policy.read_records(
-        user, Session.objects.filter(relationship=relationship).upcoming(), PURPOSE, limit=UPCOMING_SHOWN
+        user, Session.objects.upcoming(), PURPOSE, limit=UPCOMING_SHOWN, relationship=relationship
     )
     visits = policy.read_records(
-        user, Visit.objects.filter(relationship=relationship), PURPOSE, limit=VISITS_SHOWN
+        user, Visit.objects.all(), PURPOSE, limit=VISITS_SHOWN, relationship=relationship
     )
-    cycles = policy.read_records(user, Cycle.objects.filter(relationship=relationship), PURPOSE, limit=1)
+    cycles = policy.read_records(user, Cycle.objects.all(), PURPOSE, limit=1, relationship=relationship)
     latest = (
-        policy.read_records(user, cycles[0].evidence.order_by("-measured_on", "-pk"), PURPOSE, limit=1)
+        policy.read_records(
+            user,
+            cycles[0].evidence.order_by("-measured_on", "-pk"),
+            PURPOSE,
+            limit=1,
+            relationship=relationship,
+        )
         if cycles
         else []
     )
-    commitments = policy.visible_records(user, Commitment.objects.filter(relationship=relationship))
+    commitments = policy.visible_records(user, Commitment.objects.all(), relationship)
     counts = commitments.aggregate(
         open=Count("pk", filter=Q(done_on__isnull=True)),
         overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=timezone.localdate())),
@@ -173,17 +183,19 @@ def prep_brief(user, session: Session) -> PrepBrief:
     relationship = session.relationship
     last_session = last_held_session(user, session)
     next_steps = (
-        policy.read_records(user, Commitment.objects.filter(session=last_session), PURPOSE)
+        policy.read_records(
+            user, Commitment.objects.filter(session=last_session), PURPOSE, relationship=relationship
+        )
         if last_session
         else []
     )
-    follow_ups = Note.objects.filter(relationship=relationship).follow_ups_due(
-        on=timezone.localtime(session.starts_at).date()
-    )
-    profiles = policy.read_records(user, TeacherProfile.objects.filter(relationship=relationship), PURPOSE)
+    follow_ups = Note.objects.follow_ups_due(on=timezone.localtime(session.starts_at).date())
+    profiles = policy.read_records(user, TeacherProfile.objects.all(), PURPOSE, relationship=relationship)
     return PrepBrief(
         session=session,
-        follow_ups=policy.read_records(user, follow_ups.order_by("follow_up_on"), PURPOSE),
+        follow_ups=policy.read_records(
+            user, follow_ups.order_by("follow_up_on"), PURPOSE, relationship=relationship
+        ),
         wins=celebrations(user, session, last_session),
         profile=profiles[0] if profiles else None,
         agreement=agreement_status(user, relationship),

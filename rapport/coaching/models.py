@@ -257,6 +257,9 @@ class Session(RelationshipRecord):
         indexes = [
             models.Index(fields=["relationship", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
+            # One relationship's upcoming or last held session: without it the planner may
+            # walk every scheduled session of the district by (status, starts_at).
+            models.Index(fields=["relationship", "status", "starts_at"], name="session_rel_status_starts"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, QuerySet
-from django.db.models.functions import TruncMonth
+from django.core.cache import cache
+from django.db.models import Case, Count, DateField, DurationField, F, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from rapport.coaching.models import Cycle, EvidencePoint, Session, Visit
@@ -43,6 +43,23 @@ def month_of(value) -> datetime.date:
     return value.replace(day=1)
 
 
+def _month_bucket(date_field: str, start: datetime.datetime, end: datetime.datetime) -> Case:
+    """The local month of ``date_field`` as its first day, computed by the database.
+
+    Month boundaries are aware datetimes at local midnight, so a record falls in the
+    same month as ``month_of`` puts it in; doing it in SQL lets the database group
+    a district's years of sessions into a few rows instead of sending every one.
+    """
+    whens, month = [], start
+    while month < end:
+        following = _moment(next_month(timezone.localtime(month).date()))
+        whens.append(
+            When(**{f"{date_field}__gte": month, f"{date_field}__lt": following}, then=Value(month.date()))
+        )
+        month = following
+    return Case(*whens, output_field=DateField())
+
+
 def _gather(rows, value: Callable[[dict], Decimal | int]) -> Collected:
     """(school, month) -> Cell from rows carrying school, teacher and month."""
     values: dict = defaultdict(int)
@@ -54,15 +71,22 @@ def _gather(rows, value: Callable[[dict], Decimal | int]) -> Collected:
     return {key: Cell(values[key], frozenset(teachers[key])) for key in values}
 
 
-def _rows(queryset: QuerySet, date_field: str, start, end, *extra: str):
+def _records(queryset: QuerySet, date_field: str, start, end) -> QuerySet:
+    """Records in [start, end), each with its school, teacher and month."""
+    return queryset.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end}).annotate(
+        school=F("relationship__school_id"),
+        teacher=F("relationship__teacher_id"),
+        month=_month_bucket(date_field, start, end),
+    )
+
+
+def _rows(queryset: QuerySet, date_field: str, start, end, **aggregates):
+    """One row per school, teacher and month, with ``aggregates`` (default: how many records)."""
     return (
-        queryset.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
-        .annotate(
-            school=F("relationship__school_id"),
-            teacher=F("relationship__teacher_id"),
-            month=TruncMonth(date_field),
-        )
-        .values("school", "teacher", "month", *extra)
+        _records(queryset, date_field, start, end)
+        .values("school", "teacher", "month")
+        .annotate(**(aggregates or {"n": Count("pk")}))
+        .order_by()
     )
 
 
@@ -71,7 +95,7 @@ def _sessions(status: str):
         rows = _rows(
             Session.objects.filter(relationship__in=relationships, status=status), "starts_at", start, end
         )
-        return _gather(rows, lambda row: 1)
+        return _gather(rows, lambda row: row["n"])
 
     return collect
 
@@ -82,10 +106,9 @@ def _hours(relationships, start, end) -> Collected:
         "starts_at",
         start,
         end,
-        "starts_at",
-        "ends_at",
+        duration=Sum(F("ends_at") - F("starts_at"), output_field=DurationField()),
     )
-    collected = _gather(rows, lambda row: Decimal((row["ends_at"] - row["starts_at"]).total_seconds()) / 3600)
+    collected = _gather(rows, lambda row: Decimal(row["duration"].total_seconds()) / 3600)
     return {key: Cell(round(cell.value, 1), cell.teachers) for key, cell in collected.items()}
 
 
@@ -103,7 +126,8 @@ def _teachers_engaged(relationships, start, end) -> Collected:
 
 def _cycles_started(relationships, start, end) -> Collected:
     return _gather(
-        _rows(Cycle.objects.filter(relationship__in=relationships), "created_at", start, end), lambda r: 1
+        _rows(Cycle.objects.filter(relationship__in=relationships), "created_at", start, end),
+        lambda row: row["n"],
     )
 
 
@@ -113,12 +137,16 @@ def _done_cycles(relationships, start, end):
 
 
 def _cycles_completed(relationships, start, end) -> Collected:
-    return _gather(_rows(_done_cycles(relationships, start, end), "updated_at", start, end), lambda r: 1)
+    return _gather(
+        _rows(_done_cycles(relationships, start, end), "updated_at", start, end), lambda row: row["n"]
+    )
 
 
 def _goals_met(relationships, start, end) -> Collected:
     rows = list(
-        _rows(_done_cycles(relationships, start, end), "updated_at", start, end, "pk", "baseline", "target")
+        _records(_done_cycles(relationships, start, end), "updated_at", start, end).values(
+            "school", "teacher", "month", "pk", "baseline", "target"
+        )
     )
     latest: dict[int, Decimal] = {}
     evidence = EvidencePoint.objects.filter(cycle_id__in=[row["pk"] for row in rows]).order_by(
@@ -250,26 +278,45 @@ class Report:
         return any(cell.suppressed for table in self.tables for row in table.rows for cell in row.cells)
 
 
+# Every leader of a district asks for the same few columns; computing them means
+# grouping years of sessions. The protected tables (published cells only: values
+# and hidden markers, never a teacher) are kept this long and shared.
+REPORT_CACHE_SECONDS = 300
+
+
+def district_tables(scope: Scope, months: list[datetime.date]) -> dict[str, dict]:
+    """Each metric's protected table for the whole district over ``months``, recent if cached."""
+    school_ids = [s.pk for s in scope.schools]
+    key = "leader-report:{}:{}:{}:{}".format(
+        scope.district.pk,
+        months[0].isoformat(),
+        months[-1].isoformat(),
+        ",".join(map(str, school_ids)),
+    )
+    tables = cache.get(key)
+    if tables is None:
+        k = settings.RAPPORT_MIN_GROUP_SIZE
+        relationships = Relationship.objects.filter(school_id__in=school_ids)
+        start, end = _moment(months[0]), _moment(next_month(months[-1]))
+        tables = {
+            metric.key: protect_table(metric.collect(relationships, start, end), school_ids, months, k)
+            for metric in METRICS
+        }
+        cache.set(key, tables, REPORT_CACHE_SECONDS)
+    return tables
+
+
 def build_report(scope: Scope, unit: School | None, months: list[datetime.date]) -> Report:
     """The report for one unit and some finished months, sliced from the protected district table."""
-    k = settings.RAPPORT_MIN_GROUP_SIZE
-    tables = []
-    school_ids = [s.pk for s in scope.schools]
-    relationships = Relationship.objects.filter(school_id__in=school_ids)
+    tables = district_tables(scope, months) if months else {}
+    shown_schools = [unit] if unit else scope.schools
+    metric_tables = []
     for metric in METRICS:
-        collected = (
-            metric.collect(relationships, _moment(months[0]), _moment(next_month(months[-1])))
-            if months
-            else {}
-        )
-        table = protect_table(collected, school_ids, months, k)
-        rows = []
-        shown_schools = [unit] if unit else scope.schools
-        for school in shown_schools:
-            rows.append(Row(school.name, [table[(school.pk, m)] for m in months]))
+        table = tables.get(metric.key, {})
+        rows = [Row(school.name, [table[(school.pk, m)] for m in months]) for school in shown_schools]
         rows.append(Row(f"{scope.district.name} (all schools)", [table[(DISTRICT, m)] for m in months]))
-        tables.append(MetricTable(metric, rows))
-    return Report(scope, unit, months, tables, k)
+        metric_tables.append(MetricTable(metric, rows))
+    return Report(scope, unit, months, metric_tables, settings.RAPPORT_MIN_GROUP_SIZE)
 
 
 def hidden_text(cell: Published, k: int) -> str:

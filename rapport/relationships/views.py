@@ -136,7 +136,7 @@ def _relationship_page(request, relationship, form: NoteForm, status: int = 200)
     def read(queryset, limit=None):
         """Only what is shown is read, decrypted and logged."""
         return policy.read_records(
-            user, queryset.filter(relationship=relationship), Purpose.RELATIONSHIP_PAGE, limit=limit
+            user, queryset, Purpose.RELATIONSHIP_PAGE, limit=limit, relationship=relationship
         )
 
     show_all = request.GET.get("notes") == "all"

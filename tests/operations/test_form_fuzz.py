@@ -50,6 +50,7 @@ FORM_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "rapport.coaching.forms.CommitmentForm": lambda w: {"relationship": w.relationship},
     "rapport.conversations.forms.SpeakerRolesForm": lambda w: {"conversation": _conversation(w)},
     "rapport.conversations.forms.CommentForm": lambda w: {"conversation": _conversation(w)},
+    "rapport.insights.forms.PracticeSharingForm": lambda w: {"leads": [w.coach_lead]},
     "rapport.insights.forms.ReportForm": lambda w: {
         "scope": reports.scope_for(w.leader),
         "today": timezone.localdate(),

@@ -120,3 +120,18 @@ def test_each_of_a_teachers_coaches_is_a_separate_scope(world):
     assert {world.shared_note.pk, math_shared.pk} <= visible(world.teacher, world)
     with pytest.raises(Http404):
         policy.get_relationship_for(math_coach, world.relationship.pk)
+
+
+def test_one_relationships_records_are_the_general_rule_restricted_to_it(world):
+    """Passing the relationship (the members' shortcut) never changes who sees what."""
+    NoteFactory(relationship=world.relationship, author=world.teacher, body="The teacher's own note.")
+    NoteFactory(relationship=world.other_relationship, body="Another relationship's note.")
+    for name in ("coach", "teacher", *OUTSIDERS):
+        user = world.principal(name)
+        for relationship in (world.relationship, world.other_relationship):
+            general = policy.visible_records(user, Note.objects.filter(relationship=relationship))
+            scoped = policy.visible_records(user, Note.objects.all(), relationship)
+            assert set(scoped.values_list("pk", flat=True)) == set(general.values_list("pk", flat=True)), name
+    assert world.private_note.pk not in {
+        note.pk for note in policy.visible_records(world.teacher, Note.objects.all(), world.relationship)
+    }
