@@ -11,6 +11,7 @@ confidential text, and no number is ever broken down by teacher.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, DateField, DurationField, F, QuerySet, Sum, Value, When
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rapport.coaching.models import Cycle, EvidencePoint, Session, Visit
@@ -269,6 +271,7 @@ class Report:
     months: list[datetime.date]
     tables: list[MetricTable]
     k: int
+    edition: str = ""  # names the district tables it was cut from; changes when they are recomputed
 
     @property
     def unit_label(self) -> str:
@@ -286,6 +289,11 @@ REPORT_CACHE_SECONDS = 300
 
 def district_tables(scope: Scope, months: list[datetime.date]) -> dict[str, dict]:
     """Each metric's protected table for the whole district over ``months``, recent if cached."""
+    return _district_edition(scope, months)[1]
+
+
+def _district_edition(scope: Scope, months: list[datetime.date]) -> tuple[str, dict[str, dict]]:
+    """The district tables and a name for this computation of them (shared, see above)."""
     school_ids = [s.pk for s in scope.schools]
     key = "leader-report:{}:{}:{}:{}".format(
         scope.district.pk,
@@ -293,8 +301,8 @@ def district_tables(scope: Scope, months: list[datetime.date]) -> dict[str, dict
         months[-1].isoformat(),
         ",".join(map(str, school_ids)),
     )
-    tables = cache.get(key)
-    if tables is None:
+    edition = cache.get(key)
+    if edition is None:
         k = settings.RAPPORT_MIN_GROUP_SIZE
         relationships = Relationship.objects.filter(school_id__in=school_ids)
         start, end = _moment(months[0]), _moment(next_month(months[-1]))
@@ -302,13 +310,14 @@ def district_tables(scope: Scope, months: list[datetime.date]) -> dict[str, dict
             metric.key: protect_table(metric.collect(relationships, start, end), school_ids, months, k)
             for metric in METRICS
         }
-        cache.set(key, tables, REPORT_CACHE_SECONDS)
-    return tables
+        edition = (f"{key}:{uuid.uuid4().hex}", tables)
+        cache.set(key, edition, REPORT_CACHE_SECONDS)
+    return edition
 
 
 def build_report(scope: Scope, unit: School | None, months: list[datetime.date]) -> Report:
     """The report for one unit and some finished months, sliced from the protected district table."""
-    tables = district_tables(scope, months) if months else {}
+    edition, tables = _district_edition(scope, months) if months else ("", {})
     shown_schools = [unit] if unit else scope.schools
     metric_tables = []
     for metric in METRICS:
@@ -316,7 +325,24 @@ def build_report(scope: Scope, unit: School | None, months: list[datetime.date])
         rows = [Row(school.name, [table[(school.pk, m)] for m in months]) for school in shown_schools]
         rows.append(Row(f"{scope.district.name} (all schools)", [table[(DISTRICT, m)] for m in months]))
         metric_tables.append(MetricTable(metric, rows))
-    return Report(scope, unit, months, metric_tables, settings.RAPPORT_MIN_GROUP_SIZE)
+    return Report(scope, unit, months, metric_tables, settings.RAPPORT_MIN_GROUP_SIZE, edition)
+
+
+def report_sections_html(report: Report) -> str:
+    """The report's tables and charts as HTML, rendered once per edition and unit.
+
+    Only published cells are in it (the same values as the shared tables), and
+    nothing of the person asking: every leader who may see this unit gets the same.
+    """
+
+    def render() -> str:
+        sections = [(table, table.chart(report.months)) for table in report.tables]
+        return render_to_string("insights/_report_sections.html", {"report": report, "sections": sections})
+
+    if not report.edition:
+        return render()
+    unit = report.unit.pk if report.unit else "district"
+    return cache.get_or_set(f"leader-report-html:{report.edition}:{unit}", render, REPORT_CACHE_SECONDS)
 
 
 def hidden_text(cell: Published, k: int) -> str:

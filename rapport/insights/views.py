@@ -197,7 +197,7 @@ def leader_report(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
-            "sections": [(table, table.chart(report.months)) for table in report.tables] if report else [],
+            "sections_html": reports.report_sections_html(report) if report else "",
             "parameters": form.as_parameters() if report else {},
             "download_kinds": [(kind, Export.Kind(kind).label) for kind in actions.REPORT_KINDS],
         },

@@ -28,6 +28,15 @@ class CoverageRow:
     days_since: int | None  # None: no contact recorded yet
     overdue: bool
 
+    @property
+    def contact_label(self) -> str:
+        """How long since the last contact, in words ("3 days", "seen today")."""
+        if self.days_since is None:
+            return "no contact yet"
+        if self.days_since == 0:
+            return "seen today"
+        return f"{self.days_since} day{'' if self.days_since == 1 else 's'}"
+
 
 def days_between(then: datetime | None, now: datetime) -> int | None:
     if then is None:

@@ -196,3 +196,30 @@ def test_leaders_share_the_district_tables_for_a_few_minutes(world, district_lea
     cache.clear()
     fresh = client_as(district_leader).get(report_url("district")).context["report"].tables[2].rows[-1].cells
     assert fresh != first.context["report"].tables[2].rows[-1].cells
+
+
+def test_the_rendered_tables_follow_the_tables_they_show(world, district_leader, client_as, monkeypatch):
+    """Rendered once per computation of the district tables and unit; never older than the tables."""
+    home = world.relationship.school
+    held_sessions(home, world.coach, 6)
+    renders = []
+    real_render = reports.render_to_string
+    monkeypatch.setattr(
+        reports, "render_to_string", lambda *a, **kw: renders.append(a[0]) or real_render(*a, **kw)
+    )
+    school_leader = person(Role.Kind.SCHOOL_LEADER, home, full_name="Sam School")
+
+    first = client_as(district_leader).get(report_url("district")).content.decode()
+    again = client_as(district_leader).get(report_url("district")).content.decode()
+    assert renders == ["insights/_report_sections.html"]
+    assert _sections(first) == _sections(again)
+    client_as(school_leader).get(report_url(home.pk))
+    assert len(renders) == 2  # another unit, another rendering
+
+    cache.clear()  # the five minutes passed: the tables are computed again, and so is their HTML
+    client_as(district_leader).get(report_url("district"))
+    assert len(renders) == 3
+
+
+def _sections(page: str) -> str:
+    return page[page.index('<section aria-labelledby="metric-') : page.index('id="download-heading"')]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapport.people.models import Role
 from rapport.relationships import actions
 from rapport.relationships.models import CoachSettings, Note, Noticing
+from rapport.relationships.views import FOLLOW_UPS_SHOWN
 from tests.factories import NoteFactory, RelationshipFactory, person
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,55 @@ def test_constant_queries_whatever_the_caseload(world, client, django_assert_num
     with django_assert_num_queries(len(small_queries)):
         response = client.get(reverse(url_name))
     assert response.content.decode().count("Teacher ") >= 60
+
+
+def test_the_oldest_follow_ups_first_and_all_of_them_one_tap_away(world, client_as):
+    today = timezone.localdate()
+    for i in range(FOLLOW_UPS_SHOWN + 2):
+        NoteFactory(
+            relationship=world.relationship,
+            author=world.coach,
+            body=f"Follow-up number {i:02d}",
+            follow_up_on=today - timedelta(days=FOLLOW_UPS_SHOWN + 2 - i),
+        )
+    client = client_as(world.coach)
+    page = client.get(reverse("home")).content.decode()
+    shown = [f"Follow-up number {i:02d}" in page for i in range(FOLLOW_UPS_SHOWN + 2)]
+    assert shown == [True] * FOLLOW_UPS_SHOWN + [False, False]
+    assert "Show all follow-ups" in page
+
+    page = client.get(reverse("home"), {"follow_ups": "all"}).content.decode()
+    assert all(f"Follow-up number {i:02d}" in page for i in range(FOLLOW_UPS_SHOWN + 2))
+    assert "Show all follow-ups" not in page
+
+
+def test_no_show_all_link_when_every_follow_up_is_shown(world, client_as):
+    for i in range(FOLLOW_UPS_SHOWN):
+        NoteFactory(relationship=world.relationship, author=world.coach, follow_up_on=timezone.localdate())
+    page = client_as(world.coach).get(reverse("home")).content.decode()
+    assert "Show all follow-ups" not in page
+
+
+def test_each_teacher_row_loads_its_touchpoint_form_when_opened(world, client_as):
+    """The rows carry a link (works without JavaScript) and load the one-tap form with htmx."""
+    client = client_as(world.coach)
+    url = reverse("touchpoint_log", args=[world.relationship.pk])
+    page = client.get(reverse("home")).content.decode()
+    assert f'hx-get="{url}"' in page
+    assert f'<a href="{url}">Log a touchpoint with' in page
+    assert 'name="kind"' not in page  # no form per row until one is opened
+
+    form = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in form
+    assert f'hx-post="{url}"' in form
+    assert "csrfmiddlewaretoken" in form
+    assert 'value="lunch"' in form
+
+    full_page = client.get(url).content.decode()
+    assert "<html" in full_page and "Log it" in full_page
+
+
+def test_an_outsider_cannot_load_a_touchpoint_form(world, client_as):
+    url = reverse("touchpoint_log", args=[world.relationship.pk])
+    for outsider in (world.other_coach, world.leader, world.teacher):
+        assert client_as(outsider).get(url, headers={"HX-Request": "true"}).status_code == 404

@@ -1,0 +1,94 @@
+#!/usr/bin/env python
+"""In-process cost of each key page on a seeded bench district, and where it goes.
+
+    .venv/bin/python bench/profile_pages.py --db sqlite             # mean ms per page
+    .venv/bin/python bench/profile_pages.py --db sqlite --profile "coach home"
+
+Runs the pages through Django's test client in this one process (no gunicorn, no
+load generator), as the same people the load run signs in as, so a change to a
+page can be judged in seconds. ``--profile`` prints the functions that took most of
+that page's time (cProfile, cumulative). Needs a district seeded by ``bench/run.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import server  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgres"])
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--profile", metavar="PAGE", help="print where this page's time goes")
+    parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative or tottime")
+    parser.add_argument("--queries", action="store_true", help="print each query and its time")
+    args = parser.parse_args()
+
+    env = server.bench_env(args.db, "small" if args.small else "full")
+    server.python_for_django(env)
+    from django.db import connection
+    from django.test import Client
+
+    from bench.pages import BASELINE, PAGES
+    from bench.run import people, resolve
+
+    print(f"{args.db}, {'small' if args.small else 'full'} district, mean of {args.runs} runs")
+    print("| page | ms | queries |")
+    print("|---|---:|---:|")
+    for page in [BASELINE, *PAGES]:
+        user = people(page.who, 1)[0]
+        paths = resolve(page, [user])
+        if isinstance(paths, str):
+            print(f"| {page.name} | skipped: {paths} | |")
+            continue
+        client = Client(headers={"X-Forwarded-Proto": "https", **page.headers}, HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        get = lambda: client.get(paths[0], secure=True)  # noqa: E731
+        response = get()  # warm caches
+        assert response.status_code == 200, (page.name, response.status_code)
+        queries = []
+
+        def timed(execute, sql, *rest):
+            started = time.perf_counter()
+            try:
+                return execute(sql, *rest)
+            finally:
+                queries.append(((time.perf_counter() - started) * 1000, sql))
+
+        with connection.execute_wrapper(timed):
+            get()
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            get()
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"| {page.name} | {statistics.mean(times):.2f} | {len(queries)} |")
+        if args.queries:
+            for ms, sql in queries:
+                print(f"    {ms:6.2f} ms  {sql[:300]}")
+        if args.profile == page.name:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.runs):
+                get()
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
