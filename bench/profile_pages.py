@@ -18,11 +18,12 @@ import pstats
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import server  # noqa: E402
+from bench import server
 
 
 def main() -> int:
@@ -57,37 +58,40 @@ def main() -> int:
             continue
         client = Client(headers={"X-Forwarded-Proto": "https", **page.headers}, HTTP_HOST="127.0.0.1")
         client.force_login(user)
-        get = lambda: client.get(paths[0], secure=True)  # noqa: E731
-        response = get()  # warm caches
-        assert response.status_code == 200, (page.name, response.status_code)
-        queries = []
-
-        def timed(execute, sql, *rest):
-            started = time.perf_counter()
-            try:
-                return execute(sql, *rest)
-            finally:
-                queries.append(((time.perf_counter() - started) * 1000, sql))
-
-        with connection.execute_wrapper(timed):
-            get()
-        times = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            get()
-            times.append((time.perf_counter() - started) * 1000)
-        print(f"| {page.name} | {statistics.mean(times):.2f} | {len(queries)} |")
-        if args.queries:
-            for ms, sql in queries:
-                print(f"    {ms:6.2f} ms  {sql[:300]}")
-        if args.profile == page.name:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(args.runs):
-                get()
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
+        profile_one(page, partial(client.get, paths[0], secure=True), args, connection)
     return 0
+
+
+def profile_one(page, get, args, connection) -> None:
+    response = get()  # warm caches
+    assert response.status_code == 200, (page.name, response.status_code)
+    queries = []
+
+    def timed(execute, sql, *rest):
+        started = time.perf_counter()
+        try:
+            return execute(sql, *rest)
+        finally:
+            queries.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(timed):
+        get()
+    times = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - started) * 1000)
+    print(f"| {page.name} | {statistics.mean(times):.2f} | {len(queries)} |")
+    if args.queries:
+        for ms, sql in queries:
+            print(f"    {ms:6.2f} ms  {sql[:300]}")
+    if args.profile == page.name:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.runs):
+            get()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
 
 
 if __name__ == "__main__":

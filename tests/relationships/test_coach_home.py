@@ -130,7 +130,7 @@ def test_the_oldest_follow_ups_first_and_all_of_them_one_tap_away(world, client_
 
 
 def test_no_show_all_link_when_every_follow_up_is_shown(world, client_as):
-    for i in range(FOLLOW_UPS_SHOWN):
+    for _ in range(FOLLOW_UPS_SHOWN):
         NoteFactory(relationship=world.relationship, author=world.coach, follow_up_on=timezone.localdate())
     page = client_as(world.coach).get(reverse("home")).content.decode()
     assert "Show all follow-ups" not in page
@@ -152,7 +152,8 @@ def test_each_teacher_row_loads_its_touchpoint_form_when_opened(world, client_as
     assert 'value="lunch"' in form
 
     full_page = client.get(url).content.decode()
-    assert "<html" in full_page and "Log it" in full_page
+    assert "<html" in full_page
+    assert "Log it" in full_page
 
 
 def test_an_outsider_cannot_load_a_touchpoint_form(world, client_as):
