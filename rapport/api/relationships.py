@@ -18,19 +18,41 @@ router = Router(tags=["relationships"])
 RelationshipId = Path(..., ge=1, le=MAX_ID)
 
 
-def relationship_out(relationship: Relationship, user) -> RelationshipOut:
-    other = relationship.other_member(user)
-    return RelationshipOut(
-        id=relationship.pk,
-        kind=relationship.kind,
-        teacher_id=other.pk,
-        teacher_name=other.full_name,
-        school=relationship.school.name,
-        focus=relationship.focus,
-        started_on=relationship.started_on,
-        ended_on=relationship.ended_on,
-        last_contact_at=relationship.last_contact_at,
-    )
+# Read as plain values: a caseload of fifty costs one query and no model instances.
+RELATIONSHIP_VALUES = (
+    "id",
+    "kind",
+    "coach_id",
+    "teacher_id",
+    "coach__full_name",
+    "teacher__full_name",
+    "school__name",
+    "focus",
+    "started_on",
+    "ended_on",
+    "last_contact_at",
+)
+
+
+def relationships_out(relationships, user) -> list[dict]:
+    """``relationships`` (already allowed for ``user``) as the API shows them."""
+    return [_relationship_out(row, user) for row in relationships.values(*RELATIONSHIP_VALUES)]
+
+
+def _relationship_out(row: dict, user) -> dict:
+    # The other member: the teacher, or the other peer when the person is a peer teacher.
+    other = "teacher" if row["coach_id"] == user.pk else "coach"
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "teacher_id": row[f"{other}_id"],
+        "teacher_name": row[f"{other}__full_name"],
+        "school": row["school__name"],
+        "focus": row["focus"],
+        "started_on": row["started_on"],
+        "ended_on": row["ended_on"],
+        "last_contact_at": row["last_contact_at"],
+    }
 
 
 def page_of(user, queryset, page: Page, purpose: str) -> list:
@@ -48,14 +70,13 @@ def page_of(user, queryset, page: Page, purpose: str) -> list:
 @router.get("/relationships", response=list[RelationshipOut], url_name="api_relationships")
 def list_relationships(request: HttpRequest):
     """The relationships in which you coach."""
-    relationships = policy.caseload_for(request.user).select_related("coach", "teacher", "school")
-    return [relationship_out(r, request.user) for r in relationships]
+    return relationships_out(policy.caseload_for(request.user), request.user)
 
 
 @router.get("/relationships/{relationship_id}", response=RelationshipOut, url_name="api_relationship")
 def get_relationship(request: HttpRequest, relationship_id: int = RelationshipId):
     relationship = policy.get_coached_relationship_for(request.user, relationship_id)
-    return relationship_out(relationship, request.user)
+    return relationships_out(Relationship.objects.filter(pk=relationship.pk), request.user)[0]
 
 
 @router.get(

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from rapport.api.actions import issue_token
 from rapport.api.models import PersonalAccessToken
+from rapport.people.models import Role
 from rapport.privacy.models import AccessLogEntry, Purpose
-from rapport.relationships.models import Note, Visibility
-from tests.factories import NoteFactory
+from rapport.relationships.models import Note, Relationship, Visibility
+from tests.factories import NoteFactory, RelationshipFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,23 @@ def test_coaching_records_through_the_api(world, token_client, name):
     assert response.status_code == 200
     assert response.json(), "the test world has one of each"
     assert token_client(world.other_coach).get(url).status_code == 404
+
+
+def test_each_peer_sees_the_other_peer(world, token_client):
+    """In peer coaching both act as coach; the list and the detail name the other one."""
+    school = world.relationship.school
+    first = person(Role.Kind.TEACHER, school, full_name="Pat Peer")
+    second = person(Role.Kind.TEACHER, school, full_name="Quinn Peer")
+    peers = RelationshipFactory(coach=first, teacher=second, school=school, kind=Relationship.Kind.PEER)
+    for me, other in ((first, second), (second, first)):
+        rows = token_client(me).get(reverse("api:api_relationships")).json()
+        assert [(row["id"], row["teacher_id"], row["teacher_name"]) for row in rows] == [
+            (peers.pk, other.pk, other.full_name)
+        ]
+        url = reverse("api:api_relationship", kwargs={"relationship_id": peers.pk})
+        detail = token_client(me).get(url).json()
+        assert (detail["teacher_name"], detail["kind"], detail["school"]) == (
+            other.full_name,
+            "peer",
+            school.name,
+        )
