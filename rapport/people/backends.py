@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ImproperlyConfigured
+from django.db import router
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
 from rapport.people.models import Role, User
@@ -25,18 +27,47 @@ class RolesWithUserBackend(ModelBackend):
     Every page asks for the roles (navigation, home); without this each request
     made a second query for them. The roles are still read fresh on every
     request, so a role taken away counts at once.
+
+    The query is the same on every request but for the id, and building it with
+    the ORM cost more than running it (about 0.5 ms a request), so its SQL is
+    built once per database and run as a raw query.
     """
 
+    _sql_by_database: dict[str, str] = {}
+
     def get_user(self, user_id):
-        kinds = (
-            Role.objects.filter(user=OuterRef("pk"))
-            .order_by()
-            .values("user")
-            .annotate(kinds=_CommaList("kind"))
-            .values("kinds")
-        )
-        user = User._default_manager.annotate(role_kind_list=Subquery(kinds)).filter(pk=user_id).first()
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        database = router.db_for_read(User)
+        user = next(iter(User._default_manager.raw(self._sql(database), [user_id]).using(database)), None)
         if user is None or not self.user_can_authenticate(user):
             return None
         user.__dict__["role_kinds"] = frozenset(filter(None, (user.role_kind_list or "").split(",")))
         return user
+
+    @classmethod
+    def _sql(cls, database: str) -> str:
+        if database not in cls._sql_by_database:
+            kinds = (
+                Role.objects.filter(user=OuterRef("pk"))
+                .order_by()
+                .values("user")
+                .annotate(kinds=_CommaList("kind"))
+                .values("kinds")
+            )
+            query = (
+                User._default_manager.using(database)
+                .annotate(role_kind_list=Subquery(kinds))
+                .filter(pk=_ANY_ID)
+                .order_by()
+            )
+            sql, params = query.query.sql_with_params()
+            if tuple(params) != (_ANY_ID,):  # the id must be the query's only parameter
+                raise ImproperlyConfigured(f"Unexpected parameters in the user query: {params!r}")
+            cls._sql_by_database[database] = sql
+        return cls._sql_by_database[database]
+
+
+_ANY_ID = -7351  # stands for the id while the SQL is built; never a real user's

@@ -37,6 +37,7 @@ def test_an_inactive_or_unknown_person_is_not_loaded(world):
     world.coach.save()
     assert RolesWithUserBackend().get_user(world.coach.pk) is None
     assert RolesWithUserBackend().get_user(10**9) is None
+    assert RolesWithUserBackend().get_user("1 OR 1=1") is None  # a session id is never spliced into SQL
 
 
 def test_a_role_taken_away_counts_on_the_next_request(world, client_as):
