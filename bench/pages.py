@@ -53,6 +53,11 @@ class Page:
 
 BASELINE = Page("trivial view (baseline)", "bench_trivial", "coach")
 
+# Not a target: the cheapest page a signed-in person can open (a static text in the
+# site's layout: the session, the person, the navigation, base.html). It shows how
+# much of the trivial view's throughput any signed-in page can reach on this machine.
+SIGNED_IN_FLOOR = Page("signed-in floor (privacy page)", "privacy_promise", "coach")
+
 PAGES = [
     Page("coach home", "home", "coach"),
     Page("relationship page", "relationship_detail", "coach", _relationship),

@@ -119,7 +119,7 @@ def measure(browsers: list[Browser], paths: list[str], duration: float, headers=
 
 
 def pages(args, env: dict[str, str], district: str) -> int:
-    from bench.pages import BASELINE, PAGES
+    from bench.pages import BASELINE, PAGES, SIGNED_IN_FLOOR
 
     duration = args.duration or 20
     concurrency = args.concurrency or 16
@@ -129,6 +129,7 @@ def pages(args, env: dict[str, str], district: str) -> int:
         users = {who: people(who, concurrency) for who in ("coach", "leader")}
         baseline_paths = resolve(BASELINE, users["coach"])
         before = measure(signed_in["coach"], baseline_paths, duration)
+        floor = measure(signed_in["coach"], resolve(SIGNED_IN_FLOOR, users["coach"]), duration)
         results = []
         for page in PAGES:
             paths = resolve(page, users[page.who])
@@ -140,6 +141,7 @@ def pages(args, env: dict[str, str], district: str) -> int:
         rss = [server.rss_mb(pid) for pid in server.worker_pids(master.pid)]
     baseline_rps = (before.rps + after.rps) / 2
     rows.append(("trivial view (before)", before, 1.0))
+    rows.append((f"{SIGNED_IN_FLOOR.name}, not a target", floor, floor.rps / baseline_rps))
     for page, outcome in results:
         ratio = outcome.rps / baseline_rps
         rows.append((page.name, outcome, ratio))
