@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResult, task
 
@@ -12,8 +13,13 @@ from rapport.web import mail
 
 
 @task()
+@transaction.atomic
 def send_session_reminder(session_id: int) -> bool:
-    """Remind both members of tomorrow's session, once: claiming the reminder is one conditional update."""
+    """Remind both members of tomorrow's session, once: claiming the reminder is one conditional update.
+
+    The claim commits with the sending: a worker killed between the two leaves the
+    reminder unclaimed, and the job's next delivery sends it (see rapport.operations.jobs).
+    """
     claimed = Session.objects.filter(
         pk=session_id, status=Session.Status.SCHEDULED, reminder_sent_at__isnull=True
     ).update(reminder_sent_at=timezone.now())

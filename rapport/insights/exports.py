@@ -52,8 +52,13 @@ def builder(*kinds: str):
     return register
 
 
+# A job is delivered again only when the worker that had it died (RQ requeues abandoned
+# jobs), so an export still "running" is taken up again rather than left unfinished.
+UNFINISHED = (Export.Status.QUEUED, Export.Status.RUNNING)
+
+
 def run(export_id: int) -> None:
-    export = Export.objects.select_related("owner").filter(pk=export_id, status=Export.Status.QUEUED).first()
+    export = Export.objects.select_related("owner").filter(pk=export_id, status__in=UNFINISHED).first()
     if export is None:
         return
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, progress=5)
@@ -69,9 +74,16 @@ def run(export_id: int) -> None:
         Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, finished_at=timezone.now())
         return
     export.file.save(f"{uuid.uuid4().hex}.bin", ContentFile(seal(made.content)), save=False)
-    export.filename, export.content_type = made.filename, made.content_type
-    export.status, export.progress, export.finished_at = Export.Status.DONE, 100, timezone.now()
-    export.save(update_fields=["file", "filename", "content_type", "status", "progress", "finished_at"])
+    finished = Export.objects.filter(pk=export.pk, status=Export.Status.RUNNING).update(
+        file=export.file.name,
+        filename=made.filename,
+        content_type=made.content_type,
+        status=Export.Status.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+    )
+    if not finished:  # another delivery finished it first, or it was deleted meanwhile: keep one file
+        export.file.delete(save=False)
 
 
 def seal(content: bytes) -> bytes:

@@ -40,8 +40,10 @@ def start_roster_import(user: User, upload: UploadedFile, format: str = "") -> I
 def run_roster_import(run_id: int) -> None:
     """Import a queued run's file, keeping the run's progress, outcome and problems up to date."""
     run = ImportRun.objects.get(pk=run_id)
-    if run.status != ImportRun.Status.QUEUED:
+    if run.status not in {ImportRun.Status.QUEUED, ImportRun.Status.RUNNING}:
         return  # a job delivered twice must not import twice
+    # Still "running": the worker that had it died mid-import (RQ delivers a job again only
+    # then). The import is one transaction, so nothing of it was kept: run it again.
     run.status = ImportRun.Status.RUNNING
     run.save(update_fields=["status"])
 

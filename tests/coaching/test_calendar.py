@@ -97,3 +97,20 @@ def test_reminders_run_on_a_real_worker_and_never_twice(rq_worker, world):
     assert sorted([first[0].return_value, second[0].return_value]) == [False, True]
     assert Session.objects.get(pk=world.session.pk).reminder_sent_at is not None
     assert enqueue_reminders(tomorrow) == []
+
+
+def test_a_reminder_that_could_not_be_sent_is_not_claimed(world, monkeypatch, mailoutbox):
+    """Claim and sending commit together: a worker dying in between leaves it for the next delivery."""
+    from rapport.coaching import tasks
+
+    def mail_server_gone(**kwargs):
+        raise ConnectionError("the worker died here")
+
+    monkeypatch.setattr(tasks.mail, "send", mail_server_gone)
+    with pytest.raises(ConnectionError):
+        tasks.send_session_reminder.call(world.session.pk)
+    assert Session.objects.get(pk=world.session.pk).reminder_sent_at is None
+
+    monkeypatch.undo()
+    assert tasks.send_session_reminder.call(world.session.pk) is True
+    assert len(mailoutbox) == 2

@@ -207,3 +207,37 @@ def test_the_export_runs_on_a_real_worker(rq_worker, client):
     download = client.get(reverse("export_download", args=[export.pk]))
     archive = zipfile.ZipFile(io.BytesIO(download.content))
     assert world.private_note.body in archive.read("rapport-my-data.json").decode()
+
+
+def test_an_export_whose_worker_died_is_finished_on_the_next_delivery(world):
+    export = Export.objects.create(
+        owner=world.teacher, kind=Export.Kind.MY_DATA, status=Export.Status.RUNNING
+    )
+    exports.run(export.pk)  # RQ delivers it again after the worker that had it was killed
+    export.refresh_from_db()
+    assert export.status == Export.Status.DONE
+    assert unzip(export)[0]
+
+    file_name = export.file.name
+    exports.run(export.pk)  # a finished export is never made again
+    export.refresh_from_db()
+    assert export.file.name == file_name
+
+
+def test_when_two_deliveries_race_one_file_is_kept(world, monkeypatch):
+    export = Export.objects.create(owner=world.teacher, kind=Export.Kind.MY_DATA)
+    storage = Export._meta.get_field("file").storage
+    before = set(storage.listdir("exports")[1]) if storage.exists("exports") else set()
+    real_builder = exports.BUILDERS[export.kind]
+
+    def finished_elsewhere_meanwhile(export, progress):
+        made = real_builder(export, progress)
+        Export.objects.filter(pk=export.pk).update(status=Export.Status.DONE, file="exports/other.bin")
+        return made
+
+    monkeypatch.setitem(exports.BUILDERS, export.kind, finished_elsewhere_meanwhile)
+    exports.run(export.pk)
+    export.refresh_from_db()
+    assert export.file.name == "exports/other.bin"
+    after = set(storage.listdir("exports")[1])
+    assert after == before  # the second file was not left behind

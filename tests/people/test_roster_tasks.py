@@ -62,3 +62,16 @@ def test_a_queue_that_cannot_be_reached_fails_the_run(world, monkeypatch):
         ["The import could not be queued; try again later."],
         None,
     )
+
+
+def test_a_run_whose_worker_died_mid_import_is_imported_on_the_next_delivery(world):
+    run = start(world.site_admin, STAFF.replace(b"Elm", b"Home School"))
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.RUNNING, upload=STAFF.replace(b"Elm", b"Home School")
+    )
+
+    tasks.run_roster_import.call(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert roster.Summary.from_json(run.counts).people == roster.Tally(unchanged=1)
