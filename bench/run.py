@@ -10,8 +10,10 @@ bench/run.py faults --db sqlite    # kill -9 web and worker mid-load; integrity,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -322,12 +324,21 @@ def faults(args, env: dict[str, str], district: str) -> int:
     import django_rq
     from django.utils import timezone
 
+    from bench import real_jobs
     from bench.jobs import bench_job
     from rapport.operations.models import CompletedJob
 
     duration, concurrency = args.duration or 45, args.concurrency or 32
     ledger = server.OUT / "fault-ledger.txt"
     ledger.unlink(missing_ok=True)
+    mail_folder, media_root = server.OUT / "fault-mail", server.OUT / "media"
+    shutil.rmtree(mail_folder, ignore_errors=True)
+    env = {
+        **env,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_folder),
+        "MEDIA_ROOT": str(media_root),
+    }
     django_rq.get_queue("default").empty()
     since = timezone.now()
     keys = [f"bench-fault-{uuid.uuid4().hex}" for _ in range(300)]
@@ -339,16 +350,28 @@ def faults(args, env: dict[str, str], district: str) -> int:
         load = WriteLoad(browsers, paths, args.write_ratio)
 
         def enqueue_and_kill() -> None:
-            nonlocal web, worker
+            nonlocal web, worker, jobs
+            started = time.monotonic()
+            jobs = real_jobs.queue(people("coach", 40), reminders=100, media_root=media_root)
             for key in keys:
                 bench_job.enqueue(key, str(ledger))
-            time.sleep(duration / 3)
+            # Kill while the worker is busy: half the exports made, the rest of the queue waiting.
+            while real_jobs.exports_done(jobs) < len(jobs.export_ids) // 2:
+                if time.monotonic() - started > duration / 2:
+                    break
+                time.sleep(0.05)
             print(
-                f"  kill -9 gunicorn (master {web.pid} and its workers) and the RQ worker {worker.pid}",
+                f"  at {time.monotonic() - started:.1f} s, {real_jobs.exports_done(jobs)} exports made: "
+                f"kill -9 gunicorn (master {web.pid} and its workers) and the RQ worker {worker.pid}",
                 flush=True,
             )
-            for pid in [*server.worker_pids(web.pid), web.pid, worker.pid]:
-                os.kill(pid, signal.SIGKILL)
+            # The RQ worker runs each job in a forked child (its "work horse"): kill that too,
+            # as a machine that dies would, so that the job in hand is abandoned mid-way.
+            horses = server.worker_pids(worker.pid)
+            for pid in [*server.worker_pids(web.pid), web.pid, *horses, worker.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            print("  a job was in hand: killed mid-way" if horses else "  no job was in hand", flush=True)
             web.wait(timeout=10)
             worker.wait(timeout=10)
             time.sleep(2)
@@ -359,6 +382,7 @@ def faults(args, env: dict[str, str], district: str) -> int:
 
         import threading
 
+        jobs = None
         chaos = threading.Thread(target=enqueue_and_kill, daemon=True)
         chaos.start()
         outcome = run_clients(browsers, load.step_for, duration)
@@ -372,7 +396,7 @@ def faults(args, env: dict[str, str], district: str) -> int:
         server.stop(worker)
     print(
         f"\n{args.db}: {duration:.0f} s, {concurrency} clients, {args.write_ratio:.0%} writes, "
-        f"kill -9 at {duration / 3:.0f} s"
+        "kill -9 of web and worker with the queue half done"
     )
     problems = report_writes(load, outcome, since)
     problems += integrity_problems(args.db)
@@ -384,6 +408,9 @@ def faults(args, env: dict[str, str], district: str) -> int:
         problems.append(f"{len(keys) - len(done)} jobs never completed")
     if duplicates:
         problems.append(f"{duplicates} jobs ran twice")
+    problems += (
+        real_jobs.problems(jobs, mail_folder, media_root) if jobs else ["the real jobs were not queued"]
+    )
     save(args, {"acknowledged": len(load.acknowledged), "problems": problems})
     print("database integrity: " + ("ok" if not integrity_problems(args.db) else "BROKEN"))
     print("OK" if not problems else "PROBLEMS: " + "; ".join(problems))

@@ -176,6 +176,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subproces
 
 
 def worker_pids(master: int) -> list[int]:
+    """The child processes of ``master`` (gunicorn's workers; an RQ worker's job process)."""
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
