@@ -306,18 +306,34 @@ def integrity_problems(db: str) -> list[str]:
         return problems
 
 
-def requeue_abandoned() -> int:
-    """After a worker was killed: its started jobs are abandoned; put them back on the queue."""
+def requeue_abandoned() -> list[str]:
+    """After a worker was killed: its started jobs are abandoned; put them back on the queue.
+
+    Returns what each requeued job runs. (RQ's cleanup also calls each job's failure
+    callback under a SIGALRM timeout, which cannot be set outside the main thread; the
+    callback only records the failure, and the job is requeued either way, so RQ's
+    log of that is kept quiet here.)
+    """
+    import logging
+
     import django_rq
+    from rq.job import Job
     from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     queue = django_rq.get_queue("default")
-    StartedJobRegistry(queue=queue).cleanup(timestamp=int(time.time()) + 10**6)
+    rq_log = logging.getLogger("rq")
+    level, rq_log.level = rq_log.level, logging.CRITICAL
+    try:
+        StartedJobRegistry(queue=queue).cleanup(timestamp=int(time.time()) + 10**6)
+    finally:
+        rq_log.setLevel(level)
     failed = FailedJobRegistry(queue=queue)
-    job_ids = failed.get_job_ids()
-    for job_id in job_ids:
+    requeued = []
+    for job_id in failed.get_job_ids():
+        job = Job.fetch(job_id, connection=queue.connection)
+        requeued.append(str(job.args[0]) if job.args else job.func_name)
         failed.requeue(job_id)
-    return len(job_ids)
+    return requeued
 
 
 def faults(args, env: dict[str, str], district: str) -> int:
@@ -378,7 +394,7 @@ def faults(args, env: dict[str, str], district: str) -> int:
             requeued = requeue_abandoned()
             web = server.start_gunicorn(env, args.port, args.workers)
             worker = server.start_worker(env)
-            print(f"  restarted both; requeued {requeued} abandoned jobs", flush=True)
+            print(f"  restarted both; requeued {len(requeued)} abandoned jobs: {requeued}", flush=True)
 
         import threading
 
