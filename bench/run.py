@@ -331,7 +331,7 @@ def requeue_abandoned() -> list[str]:
     requeued = []
     for job_id in failed.get_job_ids():
         job = Job.fetch(job_id, connection=queue.connection)
-        requeued.append(str(job.args[0]) if job.args else job.func_name)
+        requeued.append(job.description)
         failed.requeue(job_id)
     return requeued
 
