@@ -3,10 +3,16 @@ and today's follow-ups waiting. Taps are clicks after the home has loaded; typin
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from rapport.relationships.models import Noticing, Touchpoint
+from rapport.relationships.views import FOLLOW_UPS_SHOWN
+from tests.browser.conftest import PHONE, TEST_PASSWORD
+from tests.factories import NoteFactory
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,3 +80,46 @@ def test_follow_up_set_for_today_shows_on_the_home(page, sign_in):
     follow_ups.get_by_role("button", name="Done").click()
     expect(page.get_by_role("status")).to_contain_text("Follow-up marked done")
     expect(follow_ups).not_to_contain_text("Ask how the science fair went")
+
+
+def test_the_oldest_follow_ups_then_all_of_them(page, sign_in):
+    world = build_world()
+    today = timezone.localdate()
+    for i in range(FOLLOW_UPS_SHOWN + 2):
+        NoteFactory(
+            relationship=world.relationship,
+            author=world.coach,
+            body=f"Waiting follow-up {i:02d}",
+            follow_up_on=today - timedelta(days=FOLLOW_UPS_SHOWN + 2 - i),
+        )
+    sign_in(world.coach)
+    page.goto("/")
+    follow_ups = page.locator("section", has=page.get_by_role("heading", name="Follow-ups for today"))
+    expect(follow_ups.get_by_role("article")).to_have_count(FOLLOW_UPS_SHOWN)
+    expect(follow_ups).to_contain_text("Waiting follow-up 00")
+    expect(follow_ups).not_to_contain_text(f"Waiting follow-up {FOLLOW_UPS_SHOWN + 1}")
+
+    follow_ups.get_by_role("link", name="Show all follow-ups").click()
+    expect(follow_ups.get_by_role("article")).to_have_count(FOLLOW_UPS_SHOWN + 2)
+    expect(follow_ups).to_contain_text(f"Waiting follow-up {FOLLOW_UPS_SHOWN + 1}")
+
+
+def test_without_javascript_a_touchpoint_is_a_page_away(browser, live_server):
+    world = build_world()
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    world.coach.set_password(TEST_PASSWORD)
+    world.coach.save(update_fields=["password"])
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(world.coach.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.locator("summary", has_text=world.teacher.full_name).click()
+    page.get_by_role("link", name=f"Log a touchpoint with {world.teacher.get_short_name()}").click()
+    page.get_by_label("Kind").select_option("lunch")
+    page.get_by_role("button", name="Log it").click()
+
+    expect(page.get_by_role("status")).to_contain_text(f"Logged: lunch with {world.teacher.full_name}.")
+    assert Touchpoint.objects.get().kind == "lunch"
+    context.close()
