@@ -6,7 +6,9 @@ which `make test` installs when it is missing.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -43,10 +45,39 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with _closing_connections_opened_beside_playwright(), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@contextlib.contextmanager
+def _closing_connections_opened_beside_playwright():
+    """Close the database connections the ORM opened while Playwright ran.
+
+    Django keeps a connection per context (asgiref's Local), and some ORM calls
+    made while Playwright's event loop runs get a context of their own: their
+    connection was never closed, and PostgreSQL then refused to drop the test
+    database at the end of the run ("being accessed by other users").
+    """
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    opened, this_thread = [], threading.get_ident()
+
+    def remember(sender, connection, **kwargs):
+        if threading.get_ident() == this_thread:  # not the live server's threads: they close their own
+            opened.append(connection)
+
+    connection_created.connect(remember)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(remember)
+        ours = {id(connections[alias]) for alias in connections}
+        for wrapper in opened:
+            if id(wrapper) not in ours:
+                wrapper.close()
 
 
 @pytest.fixture
