@@ -228,8 +228,42 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
+
+
+def media_storage() -> dict:
+    """Where uploaded files go: ``MEDIA_ROOT`` on local disk, or the S3-compatible bucket
+    named by ``RAPPORT_MEDIA_BUCKET``.
+
+    Rapport encrypts every file before it stores it and hands files out only through its
+    own views, behind the access policy; so the bucket stays private: objects get no ACL,
+    any URL is signed, and nothing is overwritten. Without RAPPORT_MEDIA_ACCESS_KEY_ID and
+    RAPPORT_MEDIA_SECRET_ACCESS_KEY, boto3's usual credential chain (AWS_* variables, ~/.aws,
+    an instance role) is used.
+    """
+    bucket = env_str("RAPPORT_MEDIA_BUCKET")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "location": "media",
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        # A file read whole (an export, key rotation) goes to a temporary file past 2 MB, not memory.
+        "max_memory_size": 2 * 1024 * 1024,
+    }
+    optional = {
+        "endpoint_url": "RAPPORT_MEDIA_ENDPOINT_URL",
+        "region_name": "RAPPORT_MEDIA_REGION",
+        "access_key": "RAPPORT_MEDIA_ACCESS_KEY_ID",
+        "secret_key": "RAPPORT_MEDIA_SECRET_ACCESS_KEY",
+    }
+    options.update({option: env_str(name) for option, name in optional.items() if env_str(name)})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

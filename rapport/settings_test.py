@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from rapport.settings import *  # noqa: F403
-from rapport.settings import BASE_DIR, DATABASES
+from rapport.settings import BASE_DIR, DATABASES, STORAGES
 
 RAPPORT_ENV = "test"
 DEBUG = False
@@ -41,3 +41,5 @@ else:
 MEDIA_ROOT = Path(
     os.environ.get("RAPPORT_TEST_MEDIA_ROOT") or BASE_DIR / ".local" / f"test-media-{os.getpid()}"
 )
+# Never a real bucket, whatever the shell's environment says: the S3 tests start their own.
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}

@@ -4,8 +4,8 @@ A recording is stored through ``default_storage`` (local files, or S3-compatible
 storage through django-storages) under a random name, and encrypted with the same
 keys as confidential text. It is cut into fixed-size chunks, each its own Fernet
 token on its own line; every full chunk's token has the same length, so the chunk
-holding any byte is found by arithmetic and a range request decrypts only the chunks
-it needs. Nothing serves these files but ``stream``, behind the access policy.
+holding any byte is found by arithmetic and a range request fetches and decrypts only
+the chunks it needs. Nothing serves these files but ``stream``, behind the access policy.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ import re
 import secrets
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
 
 from django.core.files.base import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from rapport.privacy import encryption
@@ -57,7 +59,7 @@ def save(upload: File) -> tuple[str, int]:
     size = 0
     upload.seek(0)
     with tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as encrypted:
-        while chunk := _read_full_chunk(upload):
+        while chunk := _read_full(upload, CHUNK):
             size += len(chunk)
             encrypted.write(cipher.encrypt(chunk) + b"\n")
         encrypted.seek(0)
@@ -65,15 +67,16 @@ def save(upload: File) -> tuple[str, int]:
     return name, size
 
 
-def _read_full_chunk(upload: File) -> bytes:
-    """CHUNK bytes (fewer only at the end): offsets of later chunks depend on it."""
-    chunk = b""
-    while len(chunk) < CHUNK:
-        more = upload.read(CHUNK - len(chunk))
+def _read_full(stream: IO[bytes], size: int) -> bytes:
+    """``size`` bytes (fewer only at the end), however few each read returns: offsets
+    of later chunks depend on it."""
+    data = b""
+    while len(data) < size:
+        more = stream.read(size - len(data))
         if not more:
             break
-        chunk += more
-    return chunk
+        data += more
+    return data
 
 
 def delete(name: str) -> None:
@@ -84,12 +87,41 @@ def delete(name: str) -> None:
 def _plain_bytes(name: str, first: int, last: int) -> Iterator[bytes]:
     """Decrypted bytes ``first``..``last`` (inclusive) of a stored recording."""
     cipher = encryption.cipher()
-    with default_storage.open(name, "rb") as stored:
-        for index in range(first // CHUNK, last // CHUNK + 1):
-            stored.seek(index * FULL_TOKEN)
-            chunk = cipher.decrypt(stored.readline().rstrip(b"\n"))
+    first_chunk, last_chunk = first // CHUNK, last // CHUNK
+    with _stored_range(name, first_chunk * FULL_TOKEN, (last_chunk + 1) * FULL_TOKEN) as stored:
+        for index in range(first_chunk, last_chunk + 1):
+            chunk = cipher.decrypt(_read_full(stored, FULL_TOKEN).rstrip(b"\n"))
             offset = index * CHUNK
             yield chunk[max(first - offset, 0) : last - offset + 1]
+
+
+@contextmanager
+def _stored_range(name: str, start: int, end: int) -> Iterator[IO[bytes]]:
+    """The stored file as a stream from byte ``start``; nothing from ``end`` on is needed.
+
+    From an S3-compatible bucket this is one ranged GET: reading the file opened there
+    (django-storages' S3File) would fetch the whole recording, into memory, for every range
+    a player asks for.
+    """
+    with default_storage.open(name, "rb") as stored:
+        if _in_s3_bucket():
+            body = stored.obj.get(Range=f"bytes={start}-{end - 1}")["Body"]
+            try:
+                yield body
+            finally:
+                body.close()
+        else:
+            stored.seek(start)
+            yield stored
+
+
+def _in_s3_bucket() -> bool:
+    """Whether media are in an S3-compatible bucket; boto3 (about 37 MB a process) is imported only then."""
+    if isinstance(default_storage, FileSystemStorage):
+        return False
+    from storages.backends.s3 import S3Storage
+
+    return isinstance(default_storage, S3Storage)
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None:

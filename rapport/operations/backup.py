@@ -42,6 +42,10 @@ KEYS_WARNING = (
     "The encryption keys (RAPPORT_ENCRYPTION_KEYS) are NOT in this backup, on purpose. "
     "Keep them somewhere else: without them the confidential text in the backup cannot be read."
 )
+MEDIA_IN_BUCKET_NOTICE = (
+    "Media files are NOT in this backup: they are in the S3-compatible bucket (RAPPORT_MEDIA_BUCKET). "
+    "Keep versioning on for that bucket: its versions are the media backup."
+)
 
 
 class BackupError(Exception):
@@ -99,7 +103,8 @@ def _pg_args() -> list[str]:
     ]
 
 
-def _local_media_root() -> Path | None:
+def local_media_root() -> Path | None:
+    """The media folder, or None when media are in an S3-compatible bucket (not backed up here)."""
     from django.core.files.storage import FileSystemStorage, default_storage
 
     if isinstance(default_storage, FileSystemStorage):
@@ -146,7 +151,7 @@ def create_backup(path: Path) -> dict:
         partial = path.with_name(path.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(database, arcname=database.name)
-            media_root = _local_media_root()
+            media_root = local_media_root()
             if media_root is not None and media_root.is_dir():
                 archive.add(media_root, arcname="media")
                 manifest["media"] = True
@@ -242,7 +247,7 @@ def _load_database(engine: str, folder: Path) -> None:
 
 
 def _restore_media(source: Path) -> int:
-    media_root = _local_media_root()
+    media_root = local_media_root()
     if media_root is None or not source.is_dir():
         return 0
     count = 0

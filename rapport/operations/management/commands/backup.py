@@ -4,7 +4,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rapport.operations.backup import KEYS_WARNING, BackupError, create_backup
+from rapport.operations.backup import (
+    KEYS_WARNING,
+    MEDIA_IN_BUCKET_NOTICE,
+    BackupError,
+    create_backup,
+    local_media_root,
+)
 
 
 class Command(BaseCommand):
@@ -18,10 +24,16 @@ class Command(BaseCommand):
             manifest = create_backup(options["path"])
         except BackupError as error:
             raise CommandError(str(error)) from error
-        media = "with media" if manifest["media"] else "no local media"
+        in_bucket = local_media_root() is None
+        if manifest["media"]:
+            media = "with media"
+        else:
+            media = "media in the bucket, not in the archive" if in_bucket else "no local media"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backup of the {manifest['engine']} database ({media}) written to {options['path']}."
             )
         )
+        if in_bucket:
+            self.stderr.write(self.style.WARNING(MEDIA_IN_BUCKET_NOTICE))
         self.stderr.write(self.style.WARNING(KEYS_WARNING))
