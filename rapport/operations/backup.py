@@ -247,14 +247,27 @@ def _load_database(engine: str, folder: Path) -> None:
 
 
 def _restore_media(source: Path) -> int:
-    media_root = local_media_root()
-    if media_root is None or not source.is_dir():
+    """Put the archive's media back: on local disk, or into the bucket when media are there
+    now (an installation moving from one to the other keeps its files under the same names)."""
+    if not source.is_dir():
         return 0
+    media_root = local_media_root()
     count = 0
     for file in source.rglob("*"):
-        if file.is_file():
-            target = media_root / file.relative_to(source)
+        if not file.is_file():
+            continue
+        name = file.relative_to(source).as_posix()
+        if media_root is not None:
+            target = media_root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(file.read_bytes())
-            count += 1
+        else:
+            from django.core.files import File
+            from django.core.files.storage import default_storage
+
+            if default_storage.exists(name):  # names are random: the same name is the same file
+                continue
+            with file.open("rb") as content:
+                default_storage.save(name, File(content))
+        count += 1
     return count

@@ -38,6 +38,7 @@ MEDIA_VARIABLES = (
     "RAPPORT_MEDIA_SECRET_ACCESS_KEY",
 )
 ACCESS_KEY, SECRET_KEY, REGION = "testing-access-key", "testing-secret-key", "us-east-1"
+LOCAL_DISK = "django.core.files.storage.FileSystemStorage"
 bucket_numbers = itertools.count()
 
 
@@ -112,7 +113,7 @@ def body_of(response) -> bytes:
 
 
 def test_without_a_bucket_media_stay_on_local_disk(media_env):
-    assert rapport_settings.media_storage() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert rapport_settings.media_storage() == {"BACKEND": LOCAL_DISK}
 
 
 def test_a_bucket_alone_leaves_endpoint_region_and_credentials_to_boto3(media_env):
@@ -250,3 +251,22 @@ def test_a_backup_says_media_are_left_to_the_bucket_versioning(world, bucket, tm
     assert "versioning" in err.getvalue()
     with tarfile.open(archive, "r:gz") as tar:
         assert not [name for name in tar.getnames() if name.startswith("media")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_puts_an_archives_media_into_the_bucket(bucket, settings, tmp_path):
+    """Moving from local disk to a bucket: the files come back under their own names."""
+    bucket_storage = settings.STORAGES["default"]
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": LOCAL_DISK}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "exports").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "exports" / "a1b2.bin").write_bytes(b"sealed export bytes")
+    archive = tmp_path / "rapport.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO(), stderr=io.StringIO())
+
+    settings.STORAGES = {**settings.STORAGES, "default": bucket_storage}
+    out = io.StringIO()
+    call_command("restore", str(archive), "--force", stdout=out, stderr=io.StringIO())
+
+    assert "1 media files" in out.getvalue()
+    assert bucket.read("media/exports/a1b2.bin") == b"sealed export bytes"
