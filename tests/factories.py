@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.utils import timezone
 
@@ -66,3 +68,17 @@ class NoteFactory(factory.django.DjangoModelFactory):
     author = factory.LazyAttribute(lambda note: note.relationship.coach)
     body = factory.Sequence(lambda n: f"A note, number {n}.")
     visibility = Visibility.PRIVATE
+
+
+def waiting_follow_ups(relationship: Relationship, count: int, label: str) -> list[Note]:
+    """``count`` of the coach's notes whose follow-ups have come, oldest first: "<label> 00", …"""
+    today = timezone.localdate()
+    return [
+        NoteFactory(
+            relationship=relationship,
+            author=relationship.coach,
+            body=f"{label} {i:02d}",
+            follow_up_on=today - datetime.timedelta(days=count - i),
+        )
+        for i in range(count)
+    ]

@@ -3,16 +3,13 @@ and today's follow-ups waiting. Taps are clicks after the home has loaded; typin
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from rapport.relationships.models import Noticing, Touchpoint
 from rapport.relationships.views import FOLLOW_UPS_SHOWN
 from tests.browser.conftest import PHONE, TEST_PASSWORD
-from tests.factories import NoteFactory
+from tests.factories import waiting_follow_ups
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,14 +81,7 @@ def test_follow_up_set_for_today_shows_on_the_home(page, sign_in):
 
 def test_the_oldest_follow_ups_then_all_of_them(page, sign_in):
     world = build_world()
-    today = timezone.localdate()
-    for i in range(FOLLOW_UPS_SHOWN + 2):
-        NoteFactory(
-            relationship=world.relationship,
-            author=world.coach,
-            body=f"Waiting follow-up {i:02d}",
-            follow_up_on=today - timedelta(days=FOLLOW_UPS_SHOWN + 2 - i),
-        )
+    waiting_follow_ups(world.relationship, FOLLOW_UPS_SHOWN + 2, "Waiting follow-up")
     sign_in(world.coach)
     page.goto("/")
     follow_ups = page.locator("section", has=page.get_by_role("heading", name="Follow-ups for today"))

@@ -14,7 +14,7 @@ from rapport.people.models import Role
 from rapport.relationships import actions
 from rapport.relationships.models import CoachSettings, Note, Noticing
 from rapport.relationships.views import FOLLOW_UPS_SHOWN
-from tests.factories import NoteFactory, RelationshipFactory, person
+from tests.factories import NoteFactory, RelationshipFactory, person, waiting_follow_ups
 
 pytestmark = pytest.mark.django_db
 
@@ -110,14 +110,7 @@ def test_constant_queries_whatever_the_caseload(world, client, django_assert_num
 
 
 def test_the_oldest_follow_ups_first_and_all_of_them_one_tap_away(world, client_as):
-    today = timezone.localdate()
-    for i in range(FOLLOW_UPS_SHOWN + 2):
-        NoteFactory(
-            relationship=world.relationship,
-            author=world.coach,
-            body=f"Follow-up number {i:02d}",
-            follow_up_on=today - timedelta(days=FOLLOW_UPS_SHOWN + 2 - i),
-        )
+    waiting_follow_ups(world.relationship, FOLLOW_UPS_SHOWN + 2, "Follow-up number")
     client = client_as(world.coach)
     page = client.get(reverse("home")).content.decode()
     shown = [f"Follow-up number {i:02d}" in page for i in range(FOLLOW_UPS_SHOWN + 2)]
