@@ -213,6 +213,7 @@ def cycles_history(demo: DemoDistrict, years: int) -> None:
                 status=Cycle.Status.DONE if end < today else rng.choice(Cycle.Status.values[:3]),
                 moves="\n".join(rng.sample(MOVES, 2)),
                 created_at=_at(start),
+                completed_at=_at(end) if end < today else None,
             )
             cycles.append(cycle)
             points_for.append((cycle, start, min(end, today)))

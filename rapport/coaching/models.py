@@ -149,6 +149,9 @@ class Cycle(RelationshipRecord):
     target_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.IDENTIFY)
     moves = EncryptedTextField(blank=True, help_text="Instructional moves tried, one per line.")
+    # When it was marked done (kept by save()): reports count a cycle in the month it ended,
+    # however often it is looked at or corrected afterwards.
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     record_label = "coaching cycle"
 
@@ -158,6 +161,16 @@ class Cycle(RelationshipRecord):
 
     def __str__(self) -> str:
         return self.access_label()
+
+    def save(self, *args, **kwargs) -> None:
+        if self.status == self.Status.DONE:
+            self.completed_at = self.completed_at or timezone.now()
+        else:
+            self.completed_at = None  # taken up again: it ends when it is marked done again
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "completed_at"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

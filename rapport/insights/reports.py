@@ -134,19 +134,18 @@ def _cycles_started(relationships, start, end) -> Collected:
 
 
 def _done_cycles(relationships, start, end):
-    # A cycle has no completion date of its own: the last change to a finished cycle stands for it.
     return Cycle.objects.filter(relationship__in=relationships, status=Cycle.Status.DONE)
 
 
 def _cycles_completed(relationships, start, end) -> Collected:
     return _gather(
-        _rows(_done_cycles(relationships, start, end), "updated_at", start, end), lambda row: row["n"]
+        _rows(_done_cycles(relationships, start, end), "completed_at", start, end), lambda row: row["n"]
     )
 
 
 def _goals_met(relationships, start, end) -> Collected:
     rows = list(
-        _records(_done_cycles(relationships, start, end), "updated_at", start, end).values(
+        _records(_done_cycles(relationships, start, end), "completed_at", start, end).values(
             "school", "teacher", "month", "pk", "baseline", "target"
         )
     )

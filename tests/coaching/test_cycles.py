@@ -1,12 +1,15 @@
 """Cycles with student-centred goals, evidence charted against baseline and target, decisions."""
 
+import importlib
 import json
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
-from rapport.coaching.models import Decision, EvidencePoint
+from rapport.coaching import actions
+from rapport.coaching.models import Cycle, Decision, EvidencePoint
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +63,34 @@ def test_the_teacher_reads_the_cycle_but_does_not_edit_it(client_as, world):
         == 404
     )
     assert client_as(world.teacher).post(_evidence_url(world), {}).status_code == 404
+
+
+def test_a_cycle_ends_when_it_is_marked_done_and_keeps_that_date(world):
+    cycle = world.cycle
+    assert cycle.completed_at is None
+    with freeze_time("2026-03-31 15:00"):
+        actions.update_cycle(cycle, {"status": Cycle.Status.DONE})
+    ended = cycle.completed_at
+    assert ended is not None
+
+    with freeze_time("2026-05-02 09:00"):  # a correction weeks later does not move the end
+        actions.update_cycle(cycle, {"moves": "Turn and talk\nCold calling with wait time"})
+    cycle.refresh_from_db()
+    assert cycle.completed_at == ended
+
+    actions.update_cycle(cycle, {"status": Cycle.Status.IMPROVE})  # taken up again
+    cycle.refresh_from_db()
+    assert cycle.completed_at is None
+
+
+def test_cycles_finished_before_the_field_existed_end_at_their_last_change(world):
+    from django.apps import apps
+
+    migration = importlib.import_module("rapport.coaching.migrations.0003_cycle_completed_at")
+    actions.update_cycle(world.cycle, {"status": Cycle.Status.DONE})
+    Cycle.objects.update(completed_at=None)  # as it was before the migration
+
+    migration.finished_cycles_ended_at_their_last_change(apps, schema_editor=None)
+
+    world.cycle.refresh_from_db()
+    assert world.cycle.completed_at == world.cycle.updated_at

@@ -12,8 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
-from rapport.coaching.models import Session
+from rapport.coaching import actions as coaching_actions
+from rapport.coaching.models import Cycle, Session
 from rapport.insights import exports, reports
 from rapport.insights.models import Export
 from rapport.insights.suppression import Published
@@ -41,6 +43,15 @@ def held_sessions(school, coach, teachers: int, day: datetime.date = LAST_MONTH,
             status=Session.Status.HELD,
             visibility=Visibility.SHARED,
         )
+
+
+CYCLE_FIELDS = {
+    "student_goal": "Students explain their reasoning to a partner.",
+    "measure": "Students who explain, out of ten observed.",
+    "baseline": 3,
+    "target": 8,
+    "target_date": LAST_MONTH.replace(day=28),
+}
 
 
 def report_url(unit, start=LAST_MONTH, end=LAST_MONTH) -> str:
@@ -223,3 +234,20 @@ def test_the_rendered_tables_follow_the_tables_they_show(world, district_leader,
 
 def _sections(page: str) -> str:
     return page[page.index('<section aria-labelledby="metric-') : page.index('id="download-heading"')]
+
+
+def test_a_cycle_counts_in_the_month_it_ended_not_when_last_changed(world, district_leader, client_as):
+    school = world.relationship.school
+    ended = timezone.make_aware(datetime.datetime.combine(LAST_MONTH.replace(day=12), datetime.time(15)))
+    for _ in range(6):
+        relationship = RelationshipFactory(
+            coach=world.coach, teacher=person(Role.Kind.TEACHER, school), school=school
+        )
+        with freeze_time(ended):
+            cycle = coaching_actions.start_cycle(relationship, world.coach, CYCLE_FIELDS)
+            coaching_actions.update_cycle(cycle, {"status": Cycle.Status.DONE})
+        coaching_actions.update_cycle(cycle, {"moves": "Corrected this month"})  # changed again today
+
+    report = client_as(district_leader).get(report_url("district")).context["report"]
+    completed = next(t for t in report.tables if t.metric.key == "cycles_completed")
+    assert completed.rows[-1].cells[0].value == 6
