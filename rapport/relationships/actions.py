@@ -104,6 +104,7 @@ def record_noticing(
 
 
 @transaction.atomic
+@transaction.atomic
 def send_appreciation(
     relationship: Relationship,
     author,

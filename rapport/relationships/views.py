@@ -4,6 +4,8 @@ appreciations, the question bank, and the history timeline."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -43,6 +45,9 @@ from rapport.relationships.models import (
     Visibility,
 )
 from rapport.relationships.timeline import timeline_for
+from rapport.web import mail
+
+logger = logging.getLogger(__name__)
 
 RELATED = ("relationship__teacher", "relationship__coach")
 
@@ -433,22 +438,31 @@ def appreciation_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppreciationForm(
         request.POST or None, initial=initial, noticings=noticings, leader_copy_allowed=leader_copy_allowed
     )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        appreciation = actions.send_appreciation(
-            relationship,
-            request.user,
-            form.cleaned_data["message"],
-            form.cleaned_data["noticings"],
-            copy_leader=form.cleaned_data["copy_leader"],
-        )
-        copied = " A copy went to the school leader." if appreciation.copied_to else ""
-        messages.success(request, f"Appreciation sent to {other.full_name}.{copied}")
-        return redirect("relationship_detail", pk=relationship.pk)
+        try:
+            appreciation = actions.send_appreciation(
+                relationship,
+                request.user,
+                form.cleaned_data["message"],
+                form.cleaned_data["noticings"],
+                copy_leader=form.cleaned_data["copy_leader"],
+            )
+        except mail.NOT_SENT as error:
+            logger.warning("appreciation email not sent: %s", type(error).__name__)  # never its text
+            form.add_error(
+                None, "The email could not be sent just now, so nothing was saved. Try again later."
+            )
+            status = 503
+        else:
+            copied = " A copy went to the school leader." if appreciation.copied_to else ""
+            messages.success(request, f"Appreciation sent to {other.full_name}.{copied}")
+            return redirect("relationship_detail", pk=relationship.pk)
     return render(
         request,
         "relationships/appreciation_form.html",
         {"relationship": relationship, "other": other, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

@@ -17,6 +17,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
+# What sending raises when the mail server cannot be reached or refuses (SMTPException is an
+# OSError): callers that send within a request catch it and say so instead of failing.
+NOT_SENT = OSError
+
 
 def send(
     *,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from rapport.relationships.models import Appreciation, Noticing, TeacherSettings
+from rapport.web import mail as rapport_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +96,20 @@ def test_an_outsider_cannot_send_or_read(world, client_as):
         assert client_as(outsider).post(url, {"message": "Hello"}).status_code == 404
     assert not Appreciation.objects.exists()
     assert not mail.outbox
+
+
+def test_when_the_mail_server_is_down_nothing_is_saved_and_the_coach_is_told(world, client_as, monkeypatch):
+    def server_down(**kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(rapport_mail, "send", server_down)
+    url = reverse("appreciation_new", args=[world.relationship.pk])
+    response = client_as(world.coach).post(url, {"message": NOTICED})
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "could not be sent just now, so nothing was saved" in page
+    assert NOTICED in page  # what the coach wrote is still in the form
+    assert not Appreciation.objects.exists()
+    world.relationship.refresh_from_db()
+    assert world.relationship.last_contact_at is None
