@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -33,6 +34,9 @@ from rapport.people.models import User
 from rapport.relationships.actions import record_contact
 from rapport.relationships.models import Relationship, Visibility
 from rapport.web import mail
+
+logger = logging.getLogger(__name__)
+
 
 # --- Agreements -------------------------------------------------------------------------
 
@@ -144,24 +148,38 @@ def read_acknowledgement_token(token: str) -> AcknowledgementRequest:
     return AcknowledgementRequest(agreement=agreement, version=version, person=person)
 
 
-def send_agreement_for_acknowledgement(agreement: Agreement, base_url: str) -> list[str]:
-    """Email each person who still has to acknowledge this version a one-time signed link."""
+def send_agreement_for_acknowledgement(agreement: Agreement, base_url: str) -> tuple[list[str], list[str]]:
+    """Email each person who still has to acknowledge this version a one-time signed link.
+
+    Returns the addresses it went to, and those it could not be sent to (the mail server
+    down or refusing): sending again later sends only to who has still not acknowledged.
+    """
     already = set(
         agreement.acknowledgements.filter(version=agreement.version).values_list("person_id", flat=True)
     )
-    sent = []
+    sent, not_sent = [], []
     for person in acknowledgers(agreement.relationship):
         if person.pk in already:
             continue
         link = base_url + reverse("agreement_ack_link", args=[acknowledgement_token(agreement, person)])
-        mail.send(
-            to=[person.email],
-            subject="Your coaching agreement, to read and acknowledge",
-            template="coaching_agreement",
-            context={"agreement": agreement, "person": person, "link": link, "days": ACK_LINK_MAX_AGE.days},
-        )
-        sent.append(person.email)
-    return sent
+        try:
+            mail.send(
+                to=[person.email],
+                subject="Your coaching agreement, to read and acknowledge",
+                template="coaching_agreement",
+                context={
+                    "agreement": agreement,
+                    "person": person,
+                    "link": link,
+                    "days": ACK_LINK_MAX_AGE.days,
+                },
+            )
+        except mail.NOT_SENT as error:
+            logger.warning("agreement email not sent: %s", type(error).__name__)
+            not_sent.append(person.email)
+        else:
+            sent.append(person.email)
+    return sent, not_sent
 
 
 # --- Cycles -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,9 @@ from rapport.coaching.forms import (
 from rapport.coaching.models import Agreement, AgreementAcknowledgement, Commitment, Cycle, Session, Visit
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
+from rapport.web import mail
+
+logger = logging.getLogger(__name__)
 
 PURPOSE = Purpose.RELATIONSHIP_PAGE
 FEED_DAYS_BACK = 60
@@ -127,10 +131,16 @@ def agreement_send(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = policy.get_record_to_manage(
         request.user, Agreement.objects.filter(relationship=relationship), _agreement_pk(relationship)
     )
-    sent = actions.send_agreement_for_acknowledgement(agreement, request.build_absolute_uri("/")[:-1])
+    sent, not_sent = actions.send_agreement_for_acknowledgement(
+        agreement, request.build_absolute_uri("/")[:-1]
+    )
     if sent:
         messages.success(request, f"Sent to {', '.join(sent)}. The link works once, for seven days.")
-    else:
+    if not_sent:
+        messages.error(
+            request, f"The email to {', '.join(not_sent)} could not be sent just now. Send it again soon."
+        )
+    if not sent and not not_sent:
         messages.info(request, "Everyone has already acknowledged this version.")
     return redirect("agreement_detail", pk=relationship.pk)
 
@@ -363,7 +373,14 @@ def summary_send(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
     form = SummaryForm(request.POST)
     if not form.is_valid():
         return _session_page(request, session.relationship, session, summary_form=form)
-    actions.send_follow_up_summary(session, request.user, form.cleaned_data["message"])
+    try:
+        actions.send_follow_up_summary(session, request.user, form.cleaned_data["message"])
+    except mail.NOT_SENT as error:
+        logger.warning("summary email not sent: %s", type(error).__name__)  # never its text
+        form.add_error(None, "The email could not be sent just now, so nothing was saved. Try again soon.")
+        response = _session_page(request, session.relationship, session, summary_form=form)
+        response.status_code = 503
+        return response
     messages.success(request, f"Summary sent to {session.relationship.teacher.full_name}.")
     return redirect("session_detail", pk=session.relationship_id, session_pk=session.pk)
 

@@ -110,3 +110,17 @@ def test_the_print_view_hides_navigation_in_print_css(client_as, world):
     page = client_as(world.teacher).get(reverse("agreement_detail", args=[world.relationship.pk]))
     assert b'class="agreement printable"' in page.content
     assert b"We start on time" in page.content
+
+
+def test_when_an_agreement_email_cannot_be_sent_the_coach_is_told_and_can_send_again(client_as, world):
+    coach = client_as(world.coach)
+    url = reverse("agreement_send", args=[world.relationship.pk])
+    with mock.patch("rapport.web.mail.EmailMultiAlternatives.send", side_effect=OSError("no route to host")):
+        response = coach.post(url, follow=True)
+    assert response.status_code == 200
+    assert f"The email to {world.teacher.email} could not be sent just now" in response.content.decode()
+    assert not mail.outbox
+
+    coach.post(url)
+    (message,) = mail.outbox
+    assert message.to == [world.teacher.email]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rapport.coaching.models import Commitment, SentSummary, Session
 from rapport.privacy.fields import encrypted_fields
 from rapport.relationships.models import Noticing, Visibility
+from rapport.web import mail as rapport_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,19 @@ def test_the_live_view_opens_with_celebrations_and_carries_the_clock(client_as, 
     # The teacher sees the shared session, but never the coach's private noticings.
     teacher_page = client_as(world.teacher).get(_session_url("session_detail", world)).content.decode()
     assert "Every student had a role in groups." not in teacher_page
+
+
+def test_a_summary_that_cannot_be_emailed_is_not_kept_and_the_coach_is_told(client_as, world, monkeypatch):
+    def server_down(**kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(rapport_mail, "send", server_down)
+    Session.objects.filter(pk=world.session.pk).update(status=Session.Status.HELD)
+    response = client_as(world.coach).post(
+        _session_url("summary_send", world), {"message": "Thank you for opening your room."}
+    )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "could not be sent just now, so nothing was saved" in page
+    assert "Thank you for opening your room." in page
+    assert not SentSummary.objects.exists()
