@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ImproperlyConfigured
-from django.db import router
+from django.db import connections, router
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
 from rapport.people.models import Role, User
@@ -33,7 +33,7 @@ class RolesWithUserBackend(ModelBackend):
     built once per database and run as a raw query.
     """
 
-    _sql_by_database: dict[str, str] = {}
+    _sql_by_database: dict[tuple[str, str], str] = {}  # (alias, vendor): GROUP_CONCAT or STRING_AGG
 
     def get_user(self, user_id):
         try:
@@ -49,7 +49,8 @@ class RolesWithUserBackend(ModelBackend):
 
     @classmethod
     def _sql(cls, database: str) -> str:
-        if database not in cls._sql_by_database:
+        key = (database, connections[database].vendor)
+        if key not in cls._sql_by_database:
             kinds = (
                 Role.objects.filter(user=OuterRef("pk"))
                 .order_by()
@@ -66,8 +67,8 @@ class RolesWithUserBackend(ModelBackend):
             sql, params = query.query.sql_with_params()
             if tuple(params) != (_ANY_ID,):  # the id must be the query's only parameter
                 raise ImproperlyConfigured(f"Unexpected parameters in the user query: {params!r}")
-            cls._sql_by_database[database] = sql
-        return cls._sql_by_database[database]
+            cls._sql_by_database[key] = sql
+        return cls._sql_by_database[key]
 
 
 _ANY_ID = -7351  # stands for the id while the SQL is built; never a real user's
