@@ -7,7 +7,8 @@
 Runs the pages through Django's test client in this one process (no gunicorn, no
 load generator), as the same people the load run signs in as, so a change to a
 page can be judged in seconds. ``--profile`` prints the functions that took most of
-that page's time (cProfile, cumulative). Needs a district seeded by ``bench/run.py``.
+that page's time (cProfile, cumulative). Uses the district ``bench/run.py`` seeded (seeding
+it first if there is none), migrated to this checkout.
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ def main() -> int:
     parser.add_argument("--queries", action="store_true", help="print each query and its time")
     args = parser.parse_args()
 
-    env = server.bench_env(args.db, "small" if args.small else "full")
+    district = "small" if args.small else "full"
+    from bench.run import FULL, SMALL
+
+    # The seeded bench district, migrated to this checkout (seeded first if there is none yet).
+    server.prepare(args.db, SMALL if args.small else FULL, district, reuse=True)
+    env = server.bench_env(args.db, district)
     server.python_for_django(env)
     from django.db import connection
     from django.test import Client
