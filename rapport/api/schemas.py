@@ -7,14 +7,17 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 # Ids outside a 63-bit integer cannot exist; refusing them keeps the database out of it.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-class RelationshipOut(Schema):
+class RelationshipOut(BaseModel):
+    """Built from plain values (``api.relationships.relationships_out``), so a plain pydantic
+    model: ninja's Schema would read each row through its Django attribute getter first."""
+
     id: int
     kind: str
     teacher_id: int
