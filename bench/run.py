@@ -152,12 +152,13 @@ def pages(args, env: dict[str, str], district: str) -> int:
             failures.append(page.name)
     rows.append(("trivial view (after)", after, 1.0))
     print(f"\n{args.db}, {concurrency} clients, {duration:.0f} s per page, {args.workers} gunicorn workers\n")
-    print("| page | req/s | p50 ms | p95 ms | p99 ms | vs trivial | statuses |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("| page | req/s | p50 ms | p95 ms | p99 ms | vs trivial | vs signed-in floor | statuses |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for name, outcome, ratio in rows:
         print(
             f"| {name} | {outcome.rps:.0f} | {outcome.percentile(50):.1f} | {outcome.percentile(95):.1f} "
-            f"| {outcome.percentile(99):.1f} | {ratio:.0%} | {dict(sorted(outcome.statuses.items()))} |"
+            f"| {outcome.percentile(99):.1f} | {ratio:.0%} | {outcome.rps / floor.rps:.0%} "
+            f"| {dict(sorted(outcome.statuses.items()))} |"
         )
     print(f"\nworker memory (RSS): {', '.join(f'{mb:.0f} MB' for mb in rss)}")
     if max(rss, default=0) > TARGET_RSS_MB:
