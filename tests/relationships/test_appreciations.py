@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import smtplib
+import socket
+import time
 
 import pytest
 from django.core import mail
@@ -113,3 +115,18 @@ def test_when_the_mail_server_is_down_nothing_is_saved_and_the_coach_is_told(wor
     assert not Appreciation.objects.exists()
     world.relationship.refresh_from_db()
     assert world.relationship.last_contact_at is None
+
+
+def test_a_mail_server_that_hangs_is_given_up_on(world, client_as, settings):
+    """It accepts the connection and never answers: the coach hears back, nothing is saved."""
+    assert settings.EMAIL_TIMEOUT == 10
+    with socket.create_server(("127.0.0.1", 0)) as silent_server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = silent_server.getsockname()
+        settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 0.5
+        started = time.monotonic()
+        url = reverse("appreciation_new", args=[world.relationship.pk])
+        response = client_as(world.coach).post(url, {"message": NOTICED})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    assert not Appreciation.objects.exists()
