@@ -50,13 +50,13 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
 
-    from bench.pages import BASELINE, PAGES
+    from bench.pages import BASELINE, PAGES, SIGNED_IN_FLOOR
     from bench.run import people, resolve
 
     print(f"{args.db}, {'small' if args.small else 'full'} district, mean of {args.runs} runs")
     print("| page | ms | queries |")
     print("|---|---:|---:|")
-    for page in [BASELINE, *PAGES]:
+    for page in [BASELINE, SIGNED_IN_FLOOR, *PAGES]:
         user = people(page.who, 1)[0]
         paths = resolve(page, [user])
         if isinstance(paths, str):

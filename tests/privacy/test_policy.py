@@ -1,5 +1,7 @@
 """The access policy's rules, principal by principal, without HTTP."""
 
+import datetime
+
 import pytest
 from django.http import Http404
 
@@ -134,4 +136,33 @@ def test_one_relationships_records_are_the_general_rule_restricted_to_it(world):
             assert set(scoped.values_list("pk", flat=True)) == set(general.values_list("pk", flat=True)), name
     assert world.private_note.pk not in {
         note.pk for note in policy.visible_records(world.teacher, Note.objects.all(), world.relationship)
+    }
+
+
+def test_caseload_records_are_the_general_rule_restricted_to_the_caseload(world):
+    """The coach home's shortcut (``caseload=True``) never changes who sees what."""
+    school = world.relationship.school
+    ana = person(Role.Kind.TEACHER, school, full_name="Ana Peer")
+    pair = RelationshipFactory(kind=Relationship.Kind.PEER, coach=ana, teacher=world.teacher, school=school)
+    ended = RelationshipFactory(coach=world.coach, school=school, ended_on=datetime.date(2025, 6, 30))
+    NoteFactory(relationship=world.relationship, author=world.teacher, body="The teacher's own note.")
+    NoteFactory(relationship=pair, author=ana, visibility=Visibility.PRIVATE)
+    NoteFactory(relationship=pair, author=world.teacher, visibility=Visibility.SHARED)
+    NoteFactory(relationship=ended, author=world.coach, visibility=Visibility.SHARED)
+    released = NoteFactory(relationship=world.relationship, author=world.coach, visibility=Visibility.SHARED)
+    actions.release(released, [world.leader], by=world.teacher)
+    for name in ("coach", "teacher", *OUTSIDERS):
+        user = world.principal(name)
+        for me in (user, ana):
+            general = policy.visible_records(
+                me, Note.objects.filter(relationship__in=policy.caseload_for(me))
+            )
+            scoped = policy.visible_records(me, Note.objects.all(), caseload=True)
+            assert set(scoped.values_list("pk", flat=True)) == set(general.values_list("pk", flat=True)), name
+    assert not policy.visible_records(world.leader, Note.objects.all(), caseload=True).exists()
+    assert world.private_note.pk in {
+        n.pk for n in policy.visible_records(world.coach, Note.objects.all(), caseload=True)
+    }
+    assert world.private_note.pk not in {
+        n.pk for n in policy.visible_records(world.teacher, Note.objects.all(), caseload=True)
     }
