@@ -208,7 +208,8 @@ def prep_brief(user, session: Session) -> PrepBrief:
 
 def overdue_on_caseload(user) -> list[Commitment]:
     """Overdue commitments across the person's caseload, oldest first, for their home page."""
-    queryset = Commitment.objects.overdue().select_related("relationship__teacher").only(*OVERDUE_PANEL_FIELDS)
+    queryset = Commitment.objects.overdue().select_related("relationship__teacher")
+    queryset = queryset.only(*OVERDUE_PANEL_FIELDS)
     return policy.read_records(user, queryset, PURPOSE, limit=20, caseload=True)
 
 
