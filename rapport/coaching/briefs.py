@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from rapport.coaching.actions import acknowledgers
@@ -136,10 +135,7 @@ def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
         else []
     )
     commitments = policy.visible_records(user, Commitment.objects.all(), relationship)
-    counts = commitments.aggregate(
-        open=Count("pk", filter=Q(done_on__isnull=True)),
-        overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=timezone.localdate())),
-    )
+    tally = commitments.tally()
     return CoachingPanel(
         relationship=relationship,
         agreement=agreement_status(user, relationship),
@@ -150,9 +146,9 @@ def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
         commitments=policy.read_records(
             user, commitments.open().order_by("due_on"), PURPOSE, limit=COMMITMENTS_SHOWN
         ),
-        open_count=counts["open"],
-        overdue_count=counts["overdue"],
-        on_time_rate=commitments.on_time_rate(),
+        open_count=tally.open,
+        overdue_count=tally.overdue,
+        on_time_rate=tally.on_time_rate,
         visits=visits,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -328,16 +329,37 @@ class CommitmentQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
     def on_time_rate(self, today: datetime.date | None = None) -> float | None:
-        """Share of commitments that fell due and were done by their due date (None if none fell due).
+        """Share of commitments that fell due and were done by their due date (None if none fell due)."""
+        return self.tally(today).on_time_rate
 
-        A commitment counts once it is done or once its due date has passed; one still open
+    def tally(self, today: datetime.date | None = None) -> CommitmentTally:
+        """How many are open, overdue, fell due, and were kept on time, in one query.
+
+        A commitment falls due once it is done or once its due date has passed; one still open
         before its due date has not had its chance yet.
         """
         today = today or timezone.localdate()
-        counts = self.filter(Q(done_on__isnull=False) | Q(due_on__lt=today)).aggregate(
-            due=Count("pk"), on_time=Count("pk", filter=Q(done_on__lte=models.F("due_on")))
+        fell_due = Q(done_on__isnull=False) | Q(due_on__lt=today)
+        return CommitmentTally(
+            **self.aggregate(
+                open=Count("pk", filter=Q(done_on__isnull=True)),
+                overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=today)),
+                fell_due=Count("pk", filter=fell_due),
+                on_time=Count("pk", filter=fell_due & Q(done_on__lte=models.F("due_on"))),
+            )
         )
-        return counts["on_time"] / counts["due"] if counts["due"] else None
+
+
+@dataclass(frozen=True)
+class CommitmentTally:
+    open: int
+    overdue: int
+    fell_due: int
+    on_time: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.fell_due if self.fell_due else None
 
 
 class Commitment(RelationshipRecord):

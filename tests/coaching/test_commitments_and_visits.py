@@ -39,6 +39,9 @@ def test_on_time_rate_counts_what_fell_due(world):
     assert commitments.on_time_rate(today=TODAY) == 0.5
     assert commitments.overdue(today=TODAY).count() == 1
     assert Commitment.objects.none().on_time_rate(today=TODAY) is None
+    tally = commitments.tally(today=TODAY)  # what the relationship page shows, in one query
+    assert (tally.open, tally.overdue, tally.fell_due, tally.on_time) == (2, 1, 4, 2)
+    assert tally.on_time_rate == 0.5
 
 
 def test_overdue_commitments_are_highlighted_on_the_coach_home_and_the_teacher_page(client_as, world):
