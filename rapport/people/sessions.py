@@ -15,6 +15,8 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+SESSION_COLUMNS = ("session_key", "session_data", "expire_date")
+
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
@@ -40,6 +42,3 @@ def _select_sql(model, database: str) -> str:
     table = quote(model._meta.db_table)
     key, data, expires = (quote(model._meta.get_field(name).column) for name in SESSION_COLUMNS)
     return f"SELECT {data} FROM {table} WHERE {key} = %s AND {expires} > %s"  # noqa: S608
-
-
-SESSION_COLUMNS = ("session_key", "session_data", "expire_date")

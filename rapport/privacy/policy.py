@@ -113,6 +113,8 @@ def visible_records(
     With ``caseload``, only the records of the relationships the person coaches in
     (``caseload_for``); they are a member of each, so the same shortcut holds.
     """
+    if caseload and relationship is not None:
+        raise ValueError("Pass a relationship or caseload=True, not both.")
     if not _authenticated(user):
         return queryset.none()
     if caseload:

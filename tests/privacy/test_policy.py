@@ -166,3 +166,5 @@ def test_caseload_records_are_the_general_rule_restricted_to_the_caseload(world)
     assert world.private_note.pk not in {
         n.pk for n in policy.visible_records(world.teacher, Note.objects.all(), caseload=True)
     }
+    with pytest.raises(ValueError, match="not both"):
+        policy.visible_records(world.coach, Note.objects.all(), world.relationship, caseload=True)
