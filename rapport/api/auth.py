@@ -12,7 +12,6 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from rapport.api import actions
-from rapport.people.backends import unwrap_person
 
 
 class TokenAuth(HttpBearer):
@@ -32,14 +31,4 @@ def require_write(request: HttpRequest) -> None:
         raise HttpError(403, "This token is read-only; make a read-and-write token to change things.")
 
 
-class BrowserSessionAuth(SessionAuth):
-    """The person's own browser session (``SessionAuth``); ``request.user`` is then the person."""
-
-    def authenticate(self, request: HttpRequest, key):
-        if super().authenticate(request, key) is None:
-            return None
-        unwrap_person(request)
-        return request.user
-
-
-AUTH = [TokenAuth(), BrowserSessionAuth()]
+AUTH = [TokenAuth(), SessionAuth()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rapport.api import actions
 from rapport.api.forms import TokenForm
 from rapport.api.models import PersonalAccessToken
-from rapport.people.backends import login_required
 
 
 def _require_coach(user) -> None:

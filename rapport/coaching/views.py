@@ -6,6 +6,7 @@ import datetime
 import logging
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +29,6 @@ from rapport.coaching.forms import (
     VisitForm,
 )
 from rapport.coaching.models import Agreement, AgreementAcknowledgement, Commitment, Cycle, Session, Visit
-from rapport.people.backends import login_required
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 from rapport.web import mail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rapport.conversations import actions, listening, recordings
 from rapport.conversations.forms import CommentForm, ConversationImportForm, SpeakerRolesForm
 from rapport.conversations.models import Conversation, SpeakerRole
-from rapport.people.backends import login_required
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 from rapport.relationships.models import Relationship

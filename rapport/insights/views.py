@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,6 @@ from rapport.insights import actions, exports, indicators, reports
 from rapport.insights.checklist import STATEMENTS
 from rapport.insights.forms import PracticeSharingForm, ReportForm, TrustReflectionForm
 from rapport.insights.models import Export, PracticeSharing, TrustReflection
-from rapport.people.backends import login_required
 from rapport.people.models import User
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.decorators import login_required as django_login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
@@ -75,25 +72,3 @@ class RolesWithUserBackend(ModelBackend):
 
 
 _ANY_ID = -7351  # stands for the id while the SQL is built; never a real user's
-
-
-def unwrap_person(request) -> None:
-    """Once the person is known to be signed in, ``request.user`` becomes the person itself.
-
-    Django keeps ``request.user`` behind a lazy proxy so that a request that never asks
-    who is signed in does not read the session. Past the sign-in check every page asks,
-    hundreds of times (the access policy, the navigation, the templates), and each read
-    through the proxy costs a few microseconds: about 1 ms of a relationship page.
-    """
-    request.user = getattr(request.user, "_wrapped", request.user)
-
-
-def login_required(view):
-    """Django's ``login_required``; inside the view ``request.user`` is the person (``unwrap_person``)."""
-
-    @functools.wraps(view)
-    def as_person(request, *args, **kwargs):
-        unwrap_person(request)
-        return view(request, *args, **kwargs)
-
-    return django_login_required(as_person)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from rapport.insights import indicators
-from rapport.people.backends import login_required
 from rapport.people.forms import RosterUploadForm
 from rapport.people.models import ImportRun, Role, School, User
 from rapport.people.roster import Summary

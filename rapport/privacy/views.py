@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from rapport.people.backends import login_required
 from rapport.privacy import actions, policy
 from rapport.privacy.models import Purpose
 

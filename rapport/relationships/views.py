@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rapport.people.backends import login_required
 from rapport.privacy import policy
 from rapport.privacy.actions import leaders_for, release
 from rapport.privacy.models import Purpose

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from rapport.people.backends import login_required
 from rapport.relationships.views import coach_home
 
 
