@@ -388,7 +388,9 @@ def faults(args, env: dict[str, str], district: str) -> int:
             for pid in [*server.worker_pids(web.pid), web.pid, *horses, worker.pid]:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-            print("  a job was in hand: killed mid-way" if horses else "  no job was in hand", flush=True)
+            # A horse may be between finishing its job and exiting: what was abandoned is what
+            # requeue_abandoned finds below.
+            print("  a work horse was running: killed" if horses else "  no horse was running", flush=True)
             web.wait(timeout=10)
             worker.wait(timeout=10)
             time.sleep(2)
