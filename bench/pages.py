@@ -24,6 +24,25 @@ def _relationship(user) -> dict[str, Any]:
     return {"pk": relationship.pk}
 
 
+def _own_relationship(user) -> dict[str, Any]:
+    """The teacher's relationship with the most shared notes (what a teacher reads is logged)."""
+    from django.db.models import Count
+
+    from rapport.privacy import policy
+    from rapport.relationships.models import Note, Visibility
+
+    busiest = (
+        Note.objects.filter(relationship__in=policy.coached_in(user), visibility=Visibility.SHARED)
+        .values("relationship")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "relationship")
+        .first()
+    )
+    if busiest is None:
+        raise LookupError(f"{user} has no shared notes")
+    return {"pk": busiest["relationship"]}
+
+
 def _next_session(user) -> dict[str, Any]:
     session_model = apps.get_model("coaching", "Session")
     session = (
@@ -45,7 +64,7 @@ def _none(user) -> dict[str, Any]:
 class Page:
     name: str
     url_name: str
-    who: str  # "coach" or "leader": which demo people the clients sign in as
+    who: str  # "coach", "teacher" or "leader": which demo people the clients sign in as
     kwargs: Callable[[Any], dict[str, Any]] = _none
     query: str = ""
     headers: dict[str, str] = field(default_factory=dict)
@@ -61,6 +80,7 @@ SIGNED_IN_FLOOR = Page("signed-in floor (privacy page)", "privacy_promise", "coa
 PAGES = [
     Page("coach home", "home", "coach"),
     Page("relationship page", "relationship_detail", "coach", _relationship),
+    Page("relationship page, as the teacher", "relationship_detail", "teacher", _own_relationship),
     Page("prep brief", "session_prep", "coach", _next_session),
     Page("coverage", "coverage", "coach"),
     Page("leader report", "leader_report", "leader"),

@@ -72,15 +72,32 @@ def main() -> int:
 
 
 def people(who: str, count: int) -> list:
-    """``count`` demo people who sign in: coaches with the biggest caseloads first, or leaders."""
+    """``count`` demo people who sign in: coaches with the biggest caseloads first, teachers with
+    the most shared notes to read, or leaders."""
     from django.db.models import Count
 
     from rapport.people.models import Role, User
 
-    users = User.objects.filter(roles__kind=Role.Kind.COACH if who == "coach" else Role.Kind.SCHOOL_LEADER)
-    if who == "coach":
-        users = users.annotate(n=Count("coaching_relationships")).order_by("-n", "pk")
-    users = list(users.distinct()[:count])
+    if who == "teacher":
+        from rapport.relationships.models import Note, Visibility
+
+        busiest = (
+            Note.objects.filter(
+                visibility=Visibility.SHARED, relationship__teacher__roles__kind=Role.Kind.TEACHER
+            )
+            .values("relationship__teacher")
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", "relationship__teacher")[:count]
+        )
+        by_pk = User.objects.in_bulk([row["relationship__teacher"] for row in busiest])
+        users = [by_pk[row["relationship__teacher"]] for row in busiest]
+    else:
+        users = User.objects.filter(
+            roles__kind=Role.Kind.COACH if who == "coach" else Role.Kind.SCHOOL_LEADER
+        )
+        if who == "coach":
+            users = users.annotate(n=Count("coaching_relationships")).order_by("-n", "pk")
+        users = list(users.distinct()[:count])
     return [users[i % len(users)] for i in range(count)]
 
 
@@ -127,8 +144,9 @@ def pages(args, env: dict[str, str], district: str) -> int:
     concurrency = args.concurrency or 16
     rows, failures = [], []
     with server.gunicorn(env, args.port, args.workers) as master:
-        signed_in = {who: sign_in_all(args.port, people(who, concurrency)) for who in ("coach", "leader")}
-        users = {who: people(who, concurrency) for who in ("coach", "leader")}
+        everyone = {page.who for page in PAGES} | {"coach"}
+        users = {who: people(who, concurrency) for who in everyone}
+        signed_in = {who: sign_in_all(args.port, users[who]) for who in everyone}
         baseline_paths = resolve(BASELINE, users["coach"])
         before = measure(signed_in["coach"], baseline_paths, duration)
         floor = measure(signed_in["coach"], resolve(SIGNED_IN_FLOOR, users["coach"]), duration)

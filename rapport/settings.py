@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: the access log of a request's reads is written once its response is ready.
+    "rapport.privacy.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"

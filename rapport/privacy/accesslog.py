@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,34 +19,68 @@ def record_type_of(record) -> str:
     return record._meta.label_lower
 
 
-def append(accessor, records: Iterable, purpose: str) -> list[AccessLogEntry]:
-    """Log that ``accessor`` read ``records`` (only those they did not write)."""
+# The reads of the request being served, when they are written once at its end (``batched``).
+_pending: ContextVar[list[tuple[object, list, str]] | None] = ContextVar("access_log_pending", default=None)
+
+
+def append(accessor, records: Iterable, purpose: str) -> None:
+    """Log that ``accessor`` read ``records`` (only those they did not write).
+
+    Inside ``batched`` (every request: ``privacy.middleware.AccessLogMiddleware``) the entries
+    are written when the response is ready, before any of it is sent; elsewhere (jobs,
+    commands, the shell) at once.
+    """
     records = [record for record in records if record.author_id != accessor.pk]
     if not records:
-        return []
+        return
+    pending = _pending.get()
+    if pending is None:
+        _write([(accessor, records, purpose)])
+    else:
+        pending.append((accessor, records, purpose))
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Collect the reads made inside, and write them in one transaction on the way out.
+
+    A page that shows a dozen kinds of record then locks the chain's head once, not a dozen
+    times. If the block raises, nothing is written: what it read never left the server.
+    """
+    token = _pending.set([])
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    if pending:
+        _write(pending)
+
+
+def _write(reads: list[tuple[object, list, str]]) -> None:
     now = timezone.now()
     with transaction.atomic():
         head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
         entries = []
         prev_hash, seq = head.last_hash, head.last_seq
-        for record in records:
-            seq += 1
-            entry = AccessLogEntry(
-                seq=seq,
-                at=now,
-                accessor_id=accessor.pk,
-                relationship_id=record.relationship_id,
-                record_type=record_type_of(record),
-                record_id=record.pk,
-                record_label=record.access_label(),
-                purpose=purpose,
-                prev_hash=prev_hash,
-            )
-            entry.entry_hash = prev_hash = entry.compute_hash()
-            entries.append(entry)
+        for accessor, records, purpose in reads:
+            for record in records:
+                seq += 1
+                entry = AccessLogEntry(
+                    seq=seq,
+                    at=now,
+                    accessor_id=accessor.pk,
+                    relationship_id=record.relationship_id,
+                    record_type=record_type_of(record),
+                    record_id=record.pk,
+                    record_label=record.access_label(),
+                    purpose=purpose,
+                    prev_hash=prev_hash,
+                )
+                entry.entry_hash = prev_hash = entry.compute_hash()
+                entries.append(entry)
         AccessLogEntry.objects.bulk_create(entries)
         AccessLogHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev_hash)
-    return entries
 
 
 @dataclass

@@ -2,7 +2,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import OperationalError, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from rapport.privacy import accesslog, policy
 from rapport.privacy.models import AccessLogEntry, AppendOnlyError, Purpose
@@ -100,3 +103,57 @@ def test_a_chain_rewritten_from_scratch_is_caught_by_the_recorded_head(world):
     assert accesslog.verify().ok
     with pytest.raises(CommandError):
         call_command("verify_access_log", "--expect-head", head, stdout=StringIO(), stderr=StringIO())
+
+
+# A request's reads are written once, when its response is ready (privacy.middleware).
+
+
+def _teacher_opens_the_relationship_page(world, client):
+    client.force_login(world.teacher)
+    return client.get(reverse("relationship_detail", args=[world.relationship.pk]))
+
+
+def test_a_page_logs_every_kind_of_record_it_shows_in_one_append(world, client):
+    with CaptureQueriesContext(connection) as queries:
+        response = _teacher_opens_the_relationship_page(world, client)
+    assert response.status_code == 200
+    heads_read = [q for q in queries.captured_queries if 'FROM "privacy_accessloghead"' in q["sql"]]
+    inserts = [q for q in queries.captured_queries if 'INSERT INTO "privacy_accesslogentry"' in q["sql"]]
+    assert len(heads_read) == 1
+    assert len(inserts) == 1
+    entries = AccessLogEntry.objects.filter(accessor=world.teacher)
+    assert {"relationships.note", "coaching.visit"} <= set(entries.values_list("record_type", flat=True))
+    assert world.shared_note.pk in entries.filter(record_type="relationships.note").values_list(
+        "record_id", flat=True
+    )
+    assert accesslog.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"), [(OperationalError("server closed the connection"), 503), (RuntimeError(), 500)]
+)
+def test_nothing_read_leaves_when_its_reads_cannot_be_logged(world, failure, status, monkeypatch):
+    def refuse(reads):
+        raise failure
+
+    monkeypatch.setattr(accesslog, "_write", refuse)
+    response = _teacher_opens_the_relationship_page(world, Client(raise_request_exception=False))
+    assert response.status_code == status
+    assert world.shared_note.body.encode() not in response.content
+    assert b"A note shared" not in response.content
+
+
+def test_reads_in_a_block_that_fails_are_not_logged(world):
+    def read_then_fail():
+        with accesslog.batched():
+            read_shared_note_as_teacher(world)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        read_then_fail()
+    assert not AccessLogEntry.objects.exists()
+    with accesslog.batched():
+        read_shared_note_as_teacher(world, times=2)
+        assert not AccessLogEntry.objects.exists()  # written on the way out
+    assert AccessLogEntry.objects.count() == 2
+    assert accesslog.verify().ok

@@ -1,0 +1,37 @@
+"""Every request's reads are written to the access log once, before its response leaves."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+
+from rapport.operations.middleware import database_unavailable_response, is_database_down
+from rapport.privacy import accesslog
+
+logger = logging.getLogger(__name__)
+
+
+class AccessLogMiddleware:
+    """Runs each request inside ``accesslog.batched``: one append for the whole page.
+
+    The entries are written after the view has rendered its response and before the
+    response goes back to the server, so nothing read reaches the person unless it is
+    logged: if the log cannot be written, the page is replaced by the 503 page (database
+    unreachable) or the error page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            with accesslog.batched():
+                return self.get_response(request)
+        except Exception as error:
+            if not is_database_down(error):
+                raise
+            logger.error(
+                "Database unavailable (%s) writing the access log; answered 503", type(error).__name__
+            )
+            return database_unavailable_response()
