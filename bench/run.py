@@ -181,6 +181,8 @@ def pages(args, env: dict[str, str], district: str) -> int:
     print(f"\nworker memory (RSS): {', '.join(f'{mb:.0f} MB' for mb in rss)}")
     if max(rss, default=0) > TARGET_RSS_MB:
         failures.append("worker memory")
+    if access_log_problems():
+        failures.append("access log")
     save(
         args,
         {"rows": [(n, o.rps, o.percentile(50), o.percentile(95), o.percentile(99), r) for n, o, r in rows]},
@@ -325,6 +327,16 @@ def integrity_problems(db: str) -> list[str]:
         return problems
 
 
+def access_log_problems() -> list[str]:
+    """The access log's hash chain walked from its first entry, as ``verify_access_log`` does:
+    the reads that several workers logged at once must still form one unbroken chain."""
+    from rapport.privacy import accesslog
+
+    result = accesslog.verify()
+    print(f"access log: {result.entries:,} entries, " + ("chain intact" if result.ok else "CHAIN BROKEN"))
+    return result.problems
+
+
 def requeue_abandoned() -> list[str]:
     """After a worker was killed: its started jobs are abandoned; put them back on the queue.
 
@@ -436,7 +448,7 @@ def faults(args, env: dict[str, str], district: str) -> int:
         "kill -9 of web and worker with the queue half done"
     )
     problems = report_writes(load, outcome, since)
-    problems += integrity_problems(args.db)
+    problems += integrity_problems(args.db) + access_log_problems()
     lines = ledger.read_text().splitlines() if ledger.exists() else []
     done = set(CompletedJob.objects.filter(key__in=keys).values_list("key", flat=True))
     duplicates = len(lines) - len(set(lines))
