@@ -6,7 +6,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 
-from rapport.operations.middleware import database_unavailable_response, is_database_down
+from rapport.operations.middleware import DATABASE_DOWN, database_unavailable_response
 from rapport.privacy import accesslog
 
 logger = logging.getLogger(__name__)
@@ -28,9 +28,7 @@ class AccessLogMiddleware:
         try:
             with accesslog.batched():
                 return self.get_response(request)
-        except Exception as error:
-            if not is_database_down(error):
-                raise
+        except DATABASE_DOWN as error:
             logger.error(
                 "Database unavailable (%s) writing the access log; answered 503", type(error).__name__
             )
