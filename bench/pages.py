@@ -25,7 +25,8 @@ def _relationship(user) -> dict[str, Any]:
 
 
 def _own_relationship(user) -> dict[str, Any]:
-    """The teacher's relationship with the most shared notes (what a teacher reads is logged)."""
+    """The teacher's relationship with the most notes shared with them (what a teacher reads is
+    logged)."""
     from django.db.models import Count
 
     from rapport.privacy import policy
@@ -33,6 +34,7 @@ def _own_relationship(user) -> dict[str, Any]:
 
     busiest = (
         Note.objects.filter(relationship__in=policy.coached_in(user), visibility=Visibility.SHARED)
+        .exclude(author=user)
         .values("relationship")
         .annotate(shared=Count("pk"))
         .order_by("-shared", "relationship")

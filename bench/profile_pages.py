@@ -37,6 +37,9 @@ def main() -> int:
     parser.add_argument("--profile", metavar="PAGE", help="print where this page's time goes")
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative or tottime")
+    parser.add_argument(
+        "--callers", metavar="FUNCTION", help="with --profile: who called this function, and how often"
+    )
     parser.add_argument("--queries", action="store_true", help="print each query and its time")
     args = parser.parse_args()
 
@@ -99,7 +102,11 @@ def profile_one(page, get, args, connection) -> None:
         for _ in range(args.runs):
             get()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
+        if args.callers:
+            stats.print_callers(args.callers)
+        else:
+            stats.print_stats(args.lines)
 
 
 if __name__ == "__main__":

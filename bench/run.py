@@ -73,8 +73,8 @@ def main() -> int:
 
 def people(who: str, count: int) -> list:
     """``count`` demo people who sign in: coaches with the biggest caseloads first, teachers with
-    the most shared notes to read, or leaders."""
-    from django.db.models import Count
+    the most notes shared with them to read, or leaders."""
+    from django.db.models import Count, F
 
     from rapport.people.models import Role, User
 
@@ -83,6 +83,7 @@ def people(who: str, count: int) -> list:
 
         busiest = (
             Note.objects.filter(visibility=Visibility.SHARED)
+            .exclude(author=F("relationship__teacher"))
             .values("relationship__teacher")
             .annotate(shared=Count("pk"))
             .order_by("-shared", "relationship__teacher")[:count]

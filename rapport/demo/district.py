@@ -166,6 +166,23 @@ NOTE_TEXTS = [
     "{name} mentioned a new puppy named Biscuit. Ask how training is going.",
 ]
 
+# Our own sentences for a teacher's notes, in the teacher's voice: what they tried, what
+# they want to look at with their coach, and what they keep to themselves.
+TEACHER_NOTE_TEXTS = [
+    "Tried a single exit-ticket question today. Nearly everyone answered, even the back table.",
+    "The timer helped the rotations, but moving from the second group to the third still drags.",
+    "I'd like you to see third period: they are the class I find hardest to get talking.",
+    "Moved the reading corner by the windows. Two students asked if they could stay at lunch.",
+    "Not sure the turn-and-talk prompts work yet. Could we look at two of them together?",
+    "Conferences went better than I feared. The student portfolios did most of the talking.",
+    "I want to try calling on students without hands up, after a warm-up. Nervous about it.",
+    "A rough week. I'd rather we met briefly and picked just one thing to work on.",
+    "Today students asked each other questions in the discussion before I said a word.",
+    "Could we meet on a morning this month? Thursday afternoons are taken until the spring.",
+    "Wrote down what I say when a group gets stuck. I repeat the same three phrases.",
+    "Proud of the fractions launch this time: ten minutes, and every group had a way in.",
+]
+
 
 @dataclass
 class DemoDistrict:
@@ -363,7 +380,9 @@ def demo_moment(demo: DemoDistrict, day: date, hour: int = 15) -> datetime:
 
 @history_builder
 def notes_history(demo: DemoDistrict, years: int) -> None:
-    """A coach's notes: about one every three weeks per teacher; a few shared."""
+    """Notes: a coach's about every three weeks per teacher, a few shared; the teacher's own
+    about every six weeks, most of them shared with the coach (what coaches read of
+    teachers goes to the access log, as in real use)."""
     today = timezone.localdate()
     notes = []
     for relationship in demo.relationships:
@@ -372,14 +391,22 @@ def notes_history(demo: DemoDistrict, years: int) -> None:
         while day < today:
             text = demo.rng.choice(NOTE_TEXTS).format(name=first_name)
             visibility = Visibility.SHARED if demo.rng.random() < 0.2 else Visibility.PRIVATE
-            notes.append(
-                Note(
-                    relationship=relationship,
-                    author_id=relationship.coach_id,
-                    visibility=visibility,
-                    body=text,
-                    created_at=demo_moment(demo, day),
-                )
-            )
+            notes.append(_demo_note(demo, relationship, relationship.coach_id, text, visibility, day))
             day += timedelta(days=demo.rng.randint(14, 28))
+        day = relationship.started_on + timedelta(days=demo.rng.randint(7, 42))
+        while day < today:
+            visibility = Visibility.SHARED if demo.rng.random() < 0.7 else Visibility.PRIVATE
+            text = demo.rng.choice(TEACHER_NOTE_TEXTS)
+            notes.append(_demo_note(demo, relationship, relationship.teacher_id, text, visibility, day))
+            day += timedelta(days=demo.rng.randint(28, 63))
     Note.objects.bulk_create(notes, batch_size=2000)
+
+
+def _demo_note(demo: DemoDistrict, relationship, author_id: int, body: str, visibility, day: date) -> Note:
+    return Note(
+        relationship=relationship,
+        author_id=author_id,
+        visibility=visibility,
+        body=body,
+        created_at=demo_moment(demo, day),
+    )

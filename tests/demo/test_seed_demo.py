@@ -5,11 +5,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
 from rapport.demo import district
 from rapport.people.models import Role, User
 from rapport.privacy import policy
-from rapport.relationships.models import Note, Relationship
+from rapport.privacy.models import AccessLogEntry
+from rapport.relationships.models import Note, Relationship, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,31 @@ def test_the_promised_accounts_and_their_relations():
     assert accounts["lead@example.org"].coaches_led.filter(coach=coach).exists()
     assert accounts["admin@example.org"].is_site_admin
     assert policy.coached_in(teacher2).exists()
+
+
+def test_teachers_write_notes_and_their_coach_reads_only_those_shared(client_as):
+    call_command("seed_demo", stdout=StringIO())
+    coach = User.objects.get(email="coach@example.org")
+    teacher = User.objects.get(email="teacher@example.org")
+    relationship = policy.caseload_for(coach).get(teacher=teacher)
+    written = Note.objects.filter(relationship=relationship, author=teacher)
+    shared = set(written.filter(visibility=Visibility.SHARED).values_list("pk", flat=True))
+    private = set(written.filter(visibility=Visibility.PRIVATE).values_list("pk", flat=True))
+    assert shared
+    assert private
+
+    response = client_as(coach).get(reverse("relationship_detail", args=[relationship.pk]) + "?notes=all")
+
+    assert response.status_code == 200
+    shown = {note.pk for note in response.context["notes"]}
+    assert shared <= shown
+    assert not private & shown
+    logged = set(
+        AccessLogEntry.objects.filter(accessor=coach, record_type="relationships.note").values_list(
+            "record_id", flat=True
+        )
+    )
+    assert logged == shared
 
 
 def test_the_same_flags_build_the_same_district():
