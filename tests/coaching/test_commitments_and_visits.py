@@ -56,6 +56,7 @@ def test_overdue_commitments_are_highlighted_on_the_coach_home_and_the_teacher_p
     )
     assert '<li class="overdue">' in page
     assert "1 overdue" in page
+    assert 'aria-label="Done: Send the rubric."' in page  # a list of Done buttons says which is which
     client_as(world.teacher).post(reverse("commitment_done", args=[world.relationship.pk, overdue.pk]))
     overdue.refresh_from_db()
     assert overdue.done_on == timezone.localdate()
