@@ -44,7 +44,9 @@ def queue(coaches: list, reminders: int, media_root: Path) -> RealJobs:
         if len(sessions) == reminders:
             break
     session_ids = list(sessions.values())
-    Session.objects.filter(pk__in=session_ids).update(reminder_sent_at=None)
+    Session.objects.filter(pk__in=session_ids).update(
+        reminder_sent_at=None, reminder_claimed_by="", reminder_claimed_at=None
+    )
     for session_id in session_ids:
         send_session_reminder.enqueue(session_id)
     return RealJobs(export_ids, session_ids, files_before)

@@ -337,9 +337,9 @@ def access_log_problems() -> list[str]:
 
 
 def requeue_abandoned() -> list[str]:
-    """After a worker was killed: its started jobs are abandoned; put them back on the queue.
+    """After the kill: what ``manage.py requeue_abandoned_jobs --workers-stopped`` does.
 
-    Returns what each requeued job runs. (RQ's cleanup also calls each job's failure
+    Returns what each requeued job runs. (RQ's clean-up also calls each job's failure
     callback under a SIGALRM timeout, which cannot be set outside the main thread; the
     callback only records the failure, and the job is requeued either way, so RQ's
     log of that is kept quiet here.)
@@ -347,23 +347,15 @@ def requeue_abandoned() -> list[str]:
     import logging
 
     import django_rq
-    from rq.job import Job
-    from rq.registry import FailedJobRegistry, StartedJobRegistry
 
-    queue = django_rq.get_queue("default")
+    from rapport.operations.jobs import requeue_abandoned as requeue
+
     rq_log = logging.getLogger("rq")
     level, rq_log.level = rq_log.level, logging.CRITICAL
     try:
-        StartedJobRegistry(queue=queue).cleanup(timestamp=int(time.time()) + 10**6)
+        return [job.description for job in requeue(django_rq.get_queue("default"), workers_stopped=True)]
     finally:
         rq_log.setLevel(level)
-    failed = FailedJobRegistry(queue=queue)
-    requeued = []
-    for job_id in failed.get_job_ids():
-        job = Job.fetch(job_id, connection=queue.connection)
-        requeued.append(job.description)
-        failed.requeue(job_id)
-    return requeued
 
 
 def faults(args, env: dict[str, str], district: str) -> int:

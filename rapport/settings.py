@@ -171,8 +171,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-# Appreciations and summaries are recorded and sent in one transaction: a mail server that
-# hangs must not hold it (and, on SQLite, every other write) for longer than this.
+# How long a coach waits on a mail server that does not answer before being told the email was
+# not sent. No email is sent inside a transaction (tests/mail.py), so only the sender waits.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -17,7 +17,8 @@ RAPPORT_ENCRYPTION_KEYS = [
     "oWnP0lmCk9pvrh6h4Yy2bqB9xgW0GMxQ1Hcq4m2G5ZI=",
     "9dLq1T3mHkq2p6yCq7sC1qHj3C0V6xg2aZ9mQ4lB8Uo=",
 ]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Django's in-memory outbox, refusing any email sent inside a transaction (tests/mail.py).
+EMAIL_BACKEND = "tests.mail.EmailBackend"
 # Inline, except in a worker process started by the `rq_worker` fixture
 # (RAPPORT_TASKS=rq), which must enqueue follow-up tasks to Redis as well.
 if os.environ.get("RAPPORT_TASKS") != "rq":

@@ -25,6 +25,15 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _mail_is_never_sent_inside_a_transaction(django_test_environment):
+    """Django's test set-up puts its plain in-memory outbox in place; ours is that outbox with a
+    rule every sender must keep (tests/mail.py). Worker processes get it from settings_test."""
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "tests.mail.EmailBackend"
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()
@@ -45,9 +54,15 @@ REDIS_BASE_URL = os.environ.get("RAPPORT_TEST_REDIS", "redis://127.0.0.1:6379")
 
 
 def _redis_db_index() -> int:
-    """A Redis database of its own for this checkout and test worker (1 to 15; 0 is for `make run`)."""
-    key = f"{Path.cwd()}:{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    return 1 + int(hashlib.sha256(key.encode()).hexdigest(), 16) % 15
+    """A Redis database of its own for this test worker (1 to 15; 0 is for `make run`).
+
+    The test workers of one run (gw0, gw1, ...) take consecutive databases, so no two of them
+    share one: each empties its database before and after a test. The checkout picks where the
+    run starts, which keeps two checkouts' runs on one machine apart most of the time.
+    """
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    checkout = int(hashlib.sha256(str(Path.cwd()).encode()).hexdigest(), 16)
+    return 1 + (checkout + worker) % 15
 
 
 def _database_url(settings_dict: dict) -> str:
@@ -66,18 +81,20 @@ class RQWorker:
     env: dict[str, str]
     redis_url: str
 
+    command = (
+        sys.executable,
+        "manage.py",
+        "rqworker",
+        "--burst",
+        "--job-class",
+        "django_tasks_rq.Job",
+        "default",
+    )
+
     def work(self, timeout: float = 60) -> subprocess.CompletedProcess:
         """Run every queued job, then exit; returns the finished worker process."""
         result = subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "rqworker",
-                "--burst",
-                "--job-class",
-                "django_tasks_rq.Job",
-                "default",
-            ],
+            self.command,
             env=self.env,
             capture_output=True,
             text=True,
@@ -86,6 +103,16 @@ class RQWorker:
         )
         assert result.returncode == 0, f"the worker failed:\n{result.stdout}\n{result.stderr}"
         return result
+
+    def start(self) -> subprocess.Popen:
+        """A worker in the background, in a process group of its own (its work horses with it)."""
+        return subprocess.Popen(
+            self.command,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
 @pytest.fixture

@@ -269,9 +269,12 @@ def next_meeting(relationship: Relationship, after: datetime.datetime) -> Sessio
     )
 
 
-@transaction.atomic
 def send_follow_up_summary(session: Session, by: User, message: str) -> SentSummary:
-    """Compose the summary from the session's next steps, open commitments and next meeting; send; keep it."""
+    """Compose the summary from the session's next steps, open commitments and next meeting; send; keep it.
+
+    Sent first, kept after, outside any transaction: if the mail server refuses it, nothing
+    is recorded as sent, and while it takes its time no write of anyone else's waits.
+    """
     relationship = session.relationship
     context = {
         "session": session,
@@ -283,15 +286,6 @@ def send_follow_up_summary(session: Session, by: User, message: str) -> SentSumm
         "teacher": relationship.teacher,
     }
     body = render_to_string("coaching/summary_body.txt", context).strip()
-    summary = SentSummary.objects.create(
-        relationship=relationship,
-        author=by,
-        visibility=Visibility.SHARED,
-        session=session,
-        body=body,
-        sent_to=relationship.teacher.email,
-    )
-    # Sent inside the transaction: if the mail server refuses it, nothing is recorded as sent.
     mail.send(
         to=[relationship.teacher.email],
         subject=f"Our coaching session on {timezone.localtime(session.starts_at):%B %-d}",
@@ -299,7 +293,14 @@ def send_follow_up_summary(session: Session, by: User, message: str) -> SentSumm
         context={"body": body},
         reply_to=[relationship.coach.email],
     )
-    return summary
+    return SentSummary.objects.create(
+        relationship=relationship,
+        author=by,
+        visibility=Visibility.SHARED,
+        session=session,
+        body=body,
+        sent_to=relationship.teacher.email,
+    )
 
 
 # --- Commitments -------------------------------------------------------------------------

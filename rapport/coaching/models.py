@@ -261,6 +261,9 @@ class Session(RelationshipRecord):
     )
     held_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Which reminder job is sending it, and since when (coaching.tasks.send_session_reminder).
+    reminder_claimed_by = models.CharField(max_length=64, blank=True, editable=False)
+    reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
 from rapport.insights.models import Export, PracticeSharing, TrustReflection
 from rapport.insights.tasks import make_export
 from rapport.privacy import policy
+
+logger = logging.getLogger(__name__)
 
 REPORT_KINDS = (Export.Kind.REPORT_CSV, Export.Kind.REPORT_XLSX)
 
@@ -25,10 +29,24 @@ def kinds_for(user) -> list[str]:
 
 
 def start_export(owner, kind: str, parameters: dict | None = None) -> Export:
-    """Queue an export for its owner; the worker makes the file."""
+    """Queue an export for its owner; the worker makes the file.
+
+    If the queue (Redis) cannot be reached, the export is marked failed at once: its page says
+    so and asks to try again, instead of waiting for a worker that will never hear of it.
+    """
     delete_expired_exports()
     export = Export.objects.create(owner=owner, kind=kind, parameters=parameters or {})
-    transaction.on_commit(lambda: make_export.enqueue(export.pk))
+
+    def enqueue() -> None:
+        try:
+            make_export.enqueue(export.pk)
+        except Exception:
+            logger.exception("export %s could not be queued", export.pk)
+            Export.objects.filter(pk=export.pk, status=Export.Status.QUEUED).update(
+                status=Export.Status.FAILED, finished_at=timezone.now()
+            )
+
+    transaction.on_commit(enqueue)
     return export
 
 

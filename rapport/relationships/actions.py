@@ -103,8 +103,6 @@ def record_noticing(
     )
 
 
-@transaction.atomic
-@transaction.atomic
 def send_appreciation(
     relationship: Relationship,
     author,
@@ -113,16 +111,17 @@ def send_appreciation(
     *,
     copy_leader: bool = False,
 ) -> Appreciation:
-    """Email the appreciation to the teacher, and record it as a contact.
+    """Email the appreciation to the teacher, then record it, and as a contact.
 
     The school leader is copied only if asked *and* the teacher allowed it
-    (``policy.appreciation_copy_recipients``). Recorded and sent in one
-    transaction: if the email cannot be sent, nothing is recorded.
+    (``policy.appreciation_copy_recipients``). Sent first, recorded after: if the email
+    cannot be sent, nothing is recorded, and no transaction is open while the mail server
+    takes its time (on SQLite that would hold every other write up).
     """
     teacher = relationship.other_member(author)
     leaders = policy.appreciation_copy_recipients(relationship, teacher) if copy_leader else []
     copy_to = [leader.email for leader in leaders]
-    appreciation = Appreciation.objects.create(
+    appreciation = Appreciation(
         relationship=relationship,
         author=author,
         visibility=Visibility.SHARED,
@@ -130,7 +129,6 @@ def send_appreciation(
         sent_to=teacher.email,
         copied_to=", ".join(copy_to),
     )
-    appreciation.noticings.set(noticings)
     mail.send(
         to=[teacher.email],
         cc=copy_to,
@@ -139,7 +137,10 @@ def send_appreciation(
         template="appreciation",
         context={"appreciation": appreciation, "teacher": teacher, "coach": author},
     )
-    record_contact(relationship, appreciation.sent_at)
+    with transaction.atomic():
+        appreciation.save()
+        appreciation.noticings.set(noticings)
+        record_contact(relationship, appreciation.sent_at)
     return appreciation
 
 

@@ -45,3 +45,17 @@ def test_a_bad_file_lists_its_lines_and_changes_nothing(page, sign_in, tmp_path)
     expect(errors.first).to_contain_text("staff.csv:2")
     expect(page.locator(".import-errors")).to_contain_text("staff.csv:3")
     assert User.objects.count() == before
+
+
+def test_a_refused_upload_takes_the_focus_to_what_was_wrong(page, sign_in):
+    """The form comes back through htmx: the keyboard and a screen reader land on the problem."""
+    world = build_world()
+    sign_in(world.site_admin)
+    page.goto("/site/roster/")
+    page.get_by_role("button", name="Upload and import").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please correct the marked fields below.")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Roster file")).to_be_focused()

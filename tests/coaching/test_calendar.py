@@ -2,11 +2,13 @@
 
 import datetime
 import io
+from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskContext
 from icalendar import Calendar
 
 from rapport.coaching import actions
@@ -99,18 +101,69 @@ def test_reminders_run_on_a_real_worker_and_never_twice(rq_worker, world):
     assert enqueue_reminders(tomorrow) == []
 
 
-def test_a_reminder_that_could_not_be_sent_is_not_claimed(world, monkeypatch, mailoutbox):
-    """Claim and sending commit together: a worker dying in between leaves it for the next delivery."""
+def test_the_reminder_command_says_when_the_queue_cannot_be_reached(world, settings, mailoutbox):
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 60}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    with pytest.raises(CommandError, match="job queue could not be reached"):
+        call_command("send_session_reminders", stdout=io.StringIO())
+    assert Session.objects.get(pk=world.session.pk).reminder_sent_at is None
+
+
+def _run_reminder(session, job: str) -> bool:
+    """The reminder task as the queue's delivery of job ``job`` runs it."""
+    from rapport.coaching.tasks import send_session_reminder
+
+    return send_session_reminder.call(TaskContext(task_result=SimpleNamespace(id=job)), session.pk)
+
+
+def test_a_reminder_that_could_not_be_sent_is_let_go_for_the_next_delivery(world, monkeypatch, mailoutbox):
     from rapport.coaching import tasks
 
     def mail_server_gone(**kwargs):
-        raise ConnectionError("the worker died here")
+        raise ConnectionRefusedError(111, "Connection refused")
 
     monkeypatch.setattr(tasks.mail, "send", mail_server_gone)
-    with pytest.raises(ConnectionError):
-        tasks.send_session_reminder.call(world.session.pk)
-    assert Session.objects.get(pk=world.session.pk).reminder_sent_at is None
+    with pytest.raises(ConnectionRefusedError):
+        _run_reminder(world.session, "job-1")
+    session = Session.objects.get(pk=world.session.pk)
+    assert (session.reminder_sent_at, session.reminder_claimed_by) == (None, "")
 
     monkeypatch.undo()
-    assert tasks.send_session_reminder.call(world.session.pk) is True
+    assert _run_reminder(world.session, "job-2") is True  # another job: the claim was let go
     assert len(mailoutbox) == 2
+
+
+def test_a_job_delivered_again_after_its_worker_died_sends_what_it_had_claimed(world, mailoutbox):
+    """Killed between the claim and the emails: the claim is the job's, and only the job's."""
+    Session.objects.filter(pk=world.session.pk).update(
+        reminder_claimed_by="job-1", reminder_claimed_at=timezone.now()
+    )
+    assert _run_reminder(world.session, "job-2") is False  # another job while job-1 may be sending
+    assert mailoutbox == []
+    assert _run_reminder(world.session, "job-1") is True  # job-1 delivered again
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([world.coach.email, world.teacher.email])
+    assert Session.objects.get(pk=world.session.pk).reminder_sent_at is not None
+    assert _run_reminder(world.session, "job-1") is False
+    assert _run_reminder(world.session, "job-3") is False
+    assert len(mailoutbox) == 2
+
+
+def test_a_claim_whose_job_never_came_back_lapses(world, mailoutbox):
+    from rapport.coaching.tasks import REMINDER_CLAIM_LEASE
+
+    claimed_at = timezone.now() - REMINDER_CLAIM_LEASE + datetime.timedelta(minutes=1)
+    Session.objects.filter(pk=world.session.pk).update(
+        reminder_claimed_by="lost", reminder_claimed_at=claimed_at
+    )
+    assert _run_reminder(world.session, "job-2") is False
+    Session.objects.filter(pk=world.session.pk).update(
+        reminder_claimed_at=claimed_at - datetime.timedelta(minutes=2)
+    )
+    assert _run_reminder(world.session, "job-2") is True
+    assert len(mailoutbox) == 2
+
+
+def test_a_session_cancelled_before_its_reminder_is_not_reminded(world, mailoutbox):
+    Session.objects.filter(pk=world.session.pk).update(status=Session.Status.CANCELLED)
+    assert _run_reminder(world.session, "job-1") is False
+    assert mailoutbox == []

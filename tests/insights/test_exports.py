@@ -241,3 +241,22 @@ def test_when_two_deliveries_race_one_file_is_kept(world, monkeypatch):
     assert export.file.name == "exports/other.bin"
     after = set(storage.listdir("exports")[1])
     assert after == before  # the second file was not left behind
+
+
+def test_an_export_that_cannot_be_queued_says_so_at_once(
+    world, client_as, settings, caplog, django_capture_on_commit_callbacks
+):
+    """Redis unreachable: no error page, no export waiting forever for a worker that never hears of it."""
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 60}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    client = client_as(world.teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("export_list"), {"kind": Export.Kind.MY_DATA})
+    export = Export.objects.get(owner=world.teacher)
+    assert response.url == reverse("export_detail", args=[export.pk])
+    assert export.status == Export.Status.FAILED
+    assert export.finished_at is not None
+    page = client.get(response.url).content.decode()
+    assert "could not be made" in page
+    assert "hx-trigger" not in page  # nothing left to wait for
+    assert "could not be queued" in caplog.text

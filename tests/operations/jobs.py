@@ -1,5 +1,6 @@
 """A task that exists only for testing that re-delivered jobs do their work once."""
 
+import time
 from pathlib import Path
 
 from django_tasks import task
@@ -18,3 +19,17 @@ def create_district_once(key: str, name: str, ledger: str) -> bool:
             file.write(f"{key}\n")
 
     return run_once(key, work)
+
+
+@task()
+def create_district_once_gate(key: str, name: str, ledger: str, started: str, gate: str) -> bool:
+    """Says it started, waits for ``gate`` to exist (a worker can be killed meanwhile), then works once."""
+    Path(started).touch()
+    while not Path(gate).exists():
+        time.sleep(0.05)
+    return create_district_once.call(key, name, ledger)
+
+
+@task()
+def fail(message: str) -> None:
+    raise RuntimeError(message)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import smtplib
 import socket
+import threading
 import time
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
-from rapport.relationships.models import Appreciation, Noticing, TeacherSettings
+from rapport.relationships import actions
+from rapport.relationships.models import Appreciation, Note, Noticing, TeacherSettings
 from rapport.web import mail as rapport_mail
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +133,45 @@ def test_a_mail_server_that_hangs_is_given_up_on(world, client_as, settings):
     assert time.monotonic() - started < 5
     assert response.status_code == 503
     assert not Appreciation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_the_mail_server_hangs_everyone_else_still_writes(world, settings):
+    """On SQLite a transaction holds the whole database's write lock: none may wait on the mail server.
+
+    A coach sends an appreciation to a mail server that accepts the connection and never answers.
+    While the coach waits, the teacher's note is written at once, not after the lock gives up.
+    """
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "on PostgreSQL a transaction locks only its own rows; tests/mail.py checks the rule there"
+        )
+    with socket.create_server(("127.0.0.1", 0)) as silent_server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = silent_server.getsockname()
+        settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 3
+        outcome = []
+
+        def coach_sends():
+            try:
+                actions.send_appreciation(world.relationship, world.coach, NOTICED)
+            except rapport_mail.NOT_SENT as error:
+                outcome.append(error)
+            finally:
+                connection.close()
+
+        sender = threading.Thread(target=coach_sends)
+        sender.start()
+        silent_server.settimeout(5)
+        waiting, _ = silent_server.accept()  # the coach is now waiting for the mail server
+        with waiting:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 200")
+            started = time.monotonic()
+            actions.write_note(world.relationship, world.teacher, "Tried the timer today.", "private")
+            assert time.monotonic() - started < 1
+            assert sender.is_alive(), "the coach's email must still be waiting on the server"
+            sender.join(10)
+    assert len(outcome) == 1  # the coach was told it was not sent
+    assert not Appreciation.objects.exists()
+    assert Note.objects.filter(author=world.teacher).count() == 1
