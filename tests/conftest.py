@@ -60,7 +60,7 @@ def _redis_db_index() -> int:
     share one: each empties its database before and after a test. The checkout picks where the
     run starts, which keeps two checkouts' runs on one machine apart most of the time.
     """
-    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
     checkout = int(hashlib.sha256(str(Path.cwd()).encode()).hexdigest(), 16)
     return 1 + (checkout + worker) % 15
 
