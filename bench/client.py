@@ -8,6 +8,7 @@ checks behave as in production while the benchmark talks plain HTTP on loopback.
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import statistics
 import threading
@@ -15,6 +16,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -80,6 +82,8 @@ class Outcome:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0  # connection refused/reset: no HTTP answer at all
     wall: float = 0.0
+    machine_cpu: float = 0.0  # CPU seconds the whole machine was busy during the run
+    client_cpu: float = 0.0  # of which the load generator's (this process)
 
     def add(self, other: Outcome) -> None:
         self.latencies += other.latencies
@@ -102,6 +106,15 @@ class Outcome:
     def rps(self) -> float:
         return len(self.latencies) / self.wall if self.wall else 0.0
 
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """The machine's CPU time per answer: the server's, the database's and the load generator's."""
+        return self.machine_cpu * 1000 / len(self.latencies) if self.latencies else float("nan")
+
+    @property
+    def client_cpu_ms_per_request(self) -> float:
+        return self.client_cpu * 1000 / len(self.latencies) if self.latencies else float("nan")
+
 
 Step = Callable[[Browser, Outcome], None]
 
@@ -122,14 +135,34 @@ def run_clients(browsers: list[Browser], step_for: Callable[[int], Step], durati
     for thread in threads:
         thread.start()
     deadline[0] = time.monotonic() + duration
-    started = time.monotonic()
+    started, machine_before, client_before = time.monotonic(), machine_busy_seconds(), client_seconds()
     barrier.wait()
     for thread in threads:
         thread.join(timeout=duration + 60)
-    total = Outcome(wall=time.monotonic() - started)
+    total = Outcome(
+        wall=time.monotonic() - started,
+        machine_cpu=machine_busy_seconds() - machine_before,
+        client_cpu=client_seconds() - client_before,
+    )
     for outcome in outcomes:
         total.add(outcome)
     return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all of this machine's cores have spent busy since boot (Linux: /proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(value) for value in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def client_seconds() -> float:
+    """CPU seconds this process (the load generator's threads) has used."""
+    times = os.times()
+    return times.user + times.system
 
 
 def timed(browser: Browser, outcome: Outcome, method: str, path: str, body=None, headers=None):

@@ -169,14 +169,21 @@ def pages(args, env: dict[str, str], district: str) -> int:
             failures.append(page.name)
     rows.append(("trivial view (after)", after, 1.0))
     print(f"\n{args.db}, {concurrency} clients, {duration:.0f} s per page, {args.workers} gunicorn workers\n")
-    print("| page | req/s | p50 ms | p95 ms | p99 ms | vs trivial | vs signed-in floor | statuses |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| page | req/s | p50 ms | p95 ms | p99 ms | vs trivial | vs signed-in floor "
+        "| CPU ms/req | of which load generator | cores busy | statuses |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    cores = os.cpu_count() or 1
     for name, outcome, ratio in rows:
+        busy = outcome.machine_cpu / (outcome.wall * cores) if outcome.wall else 0.0
         print(
             f"| {name} | {outcome.rps:.0f} | {outcome.percentile(50):.1f} | {outcome.percentile(95):.1f} "
             f"| {outcome.percentile(99):.1f} | {ratio:.0%} | {outcome.rps / floor.rps:.0%} "
+            f"| {outcome.cpu_ms_per_request:.2f} | {outcome.client_cpu_ms_per_request:.2f} | {busy:.0%} "
             f"| {dict(sorted(outcome.statuses.items()))} |"
         )
+    print_cpu_budget(before, after, floor)
     print(f"\nworker memory (RSS): {', '.join(f'{mb:.0f} MB' for mb in rss)}")
     if max(rss, default=0) > TARGET_RSS_MB:
         failures.append("worker memory")
@@ -188,6 +195,23 @@ def pages(args, env: dict[str, str], district: str) -> int:
     )
     print("targets met" if not failures else f"targets NOT met: {', '.join(failures)}")
     return 1 if failures else 0
+
+
+def print_cpu_budget(before: Outcome, after: Outcome, floor: Outcome) -> None:
+    """What the throughput target leaves a page to spend, in CPU time, on this machine.
+
+    With every core busy, throughput is the cores divided by the CPU time one answer costs (the
+    server's, the database's and the load generator's together), so a page at TARGET_RATIO of the
+    trivial view may cost at most the trivial view's CPU time divided by TARGET_RATIO.
+    """
+    trivial = (before.cpu_ms_per_request + after.cpu_ms_per_request) / 2
+    budget = trivial / TARGET_RATIO
+    left = budget - floor.cpu_ms_per_request
+    print(
+        f"\nCPU per answer, whole machine: trivial view {trivial:.2f} ms, so {TARGET_RATIO:.0%} of its "
+        f"throughput leaves a page {budget:.2f} ms; the signed-in floor alone takes "
+        f"{floor.cpu_ms_per_request:.2f} ms, leaving a page's own work {left:.2f} ms."
+    )
 
 
 def save(args, data: dict) -> None:
