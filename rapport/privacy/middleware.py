@@ -32,4 +32,4 @@ class AccessLogMiddleware:
             logger.error(
                 "Database unavailable (%s) writing the access log; answered 503", type(error).__name__
             )
-            return database_unavailable_response()
+            return database_unavailable_response(request)
