@@ -19,7 +19,8 @@ def assert_json_error(response, status: int) -> dict:
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     body = json.loads(response.content)
-    assert set(body) == {"detail"} and body["detail"]
+    assert set(body) == {"detail"}
+    assert body["detail"]
     return body
 
 

@@ -25,10 +25,7 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         in_bucket = local_media_root() is None
-        if manifest["media"]:
-            media = "with media"
-        else:
-            media = "media in the bucket, not in the archive" if in_bucket else "no local media"
+        media = "media in the bucket, not in the archive" if in_bucket else "with media"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backup of the {manifest['engine']} database ({media}) written to {options['path']}."

@@ -8,7 +8,11 @@ from rapport.operations.backup import KEYS_WARNING, BackupError, restore_backup
 
 
 class Command(BaseCommand):
-    help = "Restore a backup written by `manage.py backup` into the configured database and media folder."
+    help = (
+        "Restore a backup written by `manage.py backup` into the configured database and media folder. "
+        "The database is replaced all or nothing; the local media folder is left holding exactly the "
+        "backup's files."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -21,10 +25,15 @@ class Command(BaseCommand):
             result = restore_backup(options["path"], force=options["force"])
         except BackupError as error:
             raise CommandError(str(error)) from error
+        removed = (
+            f" ({result.media_removed} media files not in the backup were removed)"
+            if result.media_removed
+            else ""
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored the {result.engine} database and {result.media_files} media files "
-                f"from {options['path']}."
+                f"from {options['path']}{removed}."
             )
         )
         self.stderr.write(
