@@ -30,11 +30,15 @@ def test_a_run_records_the_cpu_time_of_its_answers():
 
     outcome = run_clients([None, None], step_for, duration=0.4)
 
-    assert outcome.client_cpu >= 0.3
-    assert outcome.machine_cpu >= outcome.client_cpu * 0.9
-    assert outcome.cpu_ms_per_request >= outcome.client_cpu_ms_per_request * 0.9
-    # Each answer spun until the process had used 10 ms more (both threads count): 5 to 10 ms each.
-    assert 2 <= outcome.client_cpu_ms_per_request <= 40
+    # Each answer spun until the process had used 10 ms more (both threads count): 5 to 10 ms each,
+    # however busy the machine was (a busy machine gives fewer answers, not cheaper ones).
+    answers = len(outcome.latencies)
+    assert answers > 0
+    assert outcome.client_cpu >= answers * 0.004
+    assert 4 <= outcome.client_cpu_ms_per_request <= 40
+    # The machine's figure holds this process's; both are counted in ticks of 10 ms.
+    assert outcome.machine_cpu >= outcome.client_cpu - 0.05
+    assert outcome.cpu_ms_per_request >= outcome.client_cpu_ms_per_request - 50 / answers
 
 
 def test_an_empty_run_has_no_cost_per_answer():

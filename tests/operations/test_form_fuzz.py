@@ -3,7 +3,11 @@
 * Every Form class in ``rapport/**/forms.py`` gets hypothesis-made data for its
   fields; ``is_valid()`` must never raise.
 * Every URL of the authorization matrix that takes a POST gets fuzzed data from
-  each principal allowed to post there: never a 5xx, and a 400 changes no row.
+  each principal allowed to post there: never a 5xx, and a 400 changes nothing
+  (every table's rows compared, not only counted). The fields are the ones the
+  page's own form has (read from the page) and the matrix's ``post_data``; each
+  value is either made up or one the form offers (a choice, a default), so valid
+  submissions, and the writes they make, are fuzzed too.
 
 A new form whose constructor needs more than ``data`` gets a row in
 ``FORM_KWARGS`` (the test says so when it cannot build one).
@@ -15,11 +19,12 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
+from datetime import timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django import forms
-from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -28,10 +33,10 @@ from hypothesis import strategies as st
 
 import rapport
 from rapport.insights import reports
-from rapport.operations.backup import model_tables
-from rapport.relationships.models import Noticing
+from rapport.relationships.models import Note, Noticing
 from tests.authz import BAD_REQUEST, OK, REDIRECT, all_routes
 from tests.conversations.samples import make_conversation
+from tests.operations.tables import table_fingerprints
 from tests.world import PRINCIPALS, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -128,15 +133,90 @@ def test_no_input_makes_a_form_raise(form_class, world):
     check()
 
 
-def row_counts() -> dict[str, int]:
-    counts = {}
-    with connection.cursor() as cursor:
-        for table in model_tables():
-            if table in NOT_FORM_WRITES or table.startswith("axes_"):
-                continue
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            counts[table] = cursor.fetchone()[0]
-    return counts
+def form_writes() -> dict[str, tuple[int, str]]:
+    """Every table a form could write, fingerprinted (rows and their contents)."""
+    return {
+        table: fingerprint
+        for table, fingerprint in table_fingerprints().items()
+        if table not in NOT_FORM_WRITES and not table.startswith("axes_")
+    }
+
+
+class FormFields(HTMLParser):
+    """The fields a page's forms submit: the values the page offers for each, and its kind."""
+
+    def __init__(self):
+        super().__init__()
+        self.offered: dict[str, list[str]] = {}
+        self.kinds: dict[str, str] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag in {"input", "textarea", "select"} and name and name != "csrfmiddlewaretoken":
+            offered = self.offered.setdefault(name, [])
+            self.kinds.setdefault(name, attributes.get("type", "text") if tag == "input" else tag)
+            if tag == "input" and attributes.get("value"):
+                offered.append(attributes["value"])
+            self._select = name if tag == "select" else None
+        elif tag == "option" and self._select and attributes.get("value"):
+            self.offered[self._select].append(attributes["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def _plain_value(kind: str) -> str:
+    """What a person would type into an empty field of this kind."""
+    today = timezone.localdate()
+    return {
+        "date": (today + timedelta(days=7)).isoformat(),
+        "time": "15:00",
+        "datetime-local": f"{today + timedelta(days=7)}T15:00",
+        "number": "3",
+        "email": "someone@example.test",
+        "checkbox": "on",
+        "file": "",
+    }.get(kind, "A few words about what happened.")
+
+
+def offered_form(client, url: str, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The fields the page at ``url`` (when it shows a form) and the matrix's ``data`` submit,
+    each with the values a person could send: those offered, else what they would type."""
+    fields: dict[str, list[str]] = {}
+    page = client.get(url)
+    if page.status_code == OK and page["Content-Type"].startswith("text/html"):
+        parser = FormFields()
+        parser.feed(page.content.decode())
+        for name, offered in parser.offered.items():
+            fields[name] = offered or [_plain_value(parser.kinds[name])]
+    for name, value in data.items():
+        fields.setdefault(name, []).extend(str(v) for v in (value if isinstance(value, list) else [value]))
+    return fields or {name: [] for name in ("body", "visibility", "leaders")}
+
+
+LEFT_OUT = object()
+
+
+def submissions(fields: dict[str, list[str]]) -> st.SearchStrategy[dict]:
+    """The form filled in as offered, with any fields changed to made-up values or left out.
+
+    The smallest example is the form as a person would send it, so the writes a valid form
+    makes are fuzzed as well as its refusals.
+    """
+    as_offered = {name: offered[0] for name, offered in fields.items() if offered}
+    changes = {
+        name: st.one_of(st.sampled_from(offered), VALUES, st.just(LEFT_OUT)) if offered else VALUES
+        for name, offered in fields.items()
+    }
+
+    def apply(changed: dict) -> dict:
+        data = {**as_offered, **changed}
+        return {name: value for name, value in data.items() if value is not LEFT_OUT}
+
+    return st.fixed_dictionaries({}, optional=changes).map(apply)
 
 
 def _post_cases():
@@ -156,15 +236,41 @@ def test_fuzzed_posts_never_fail_and_a_refusal_writes_nothing(client, route, pri
         client.force_login(user)
     client.raise_request_exception = False
     url = reverse(route.name, kwargs=route.kwargs(world))
-    field_names = list(route.post_data(world)) or ["body", "visibility", "leaders"]
+    fields = offered_form(client, url, route.post_data(world))
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(field_names, VALUES)))
+    @given(data=submissions(fields))
     def check(data):
-        before = row_counts()
+        before = form_writes()
         response = client.post(url, data)
         assert response.status_code < 500, f"{route.name} answered {response.status_code} to {data!r}"
         if response.status_code == BAD_REQUEST:
-            assert row_counts() == before, f"{route.name} refused {data!r} but changed rows"
+            assert form_writes() == before, f"{route.name} refused {data!r} but changed rows"
 
     check()
+
+
+def test_the_fuzzer_reads_the_fields_a_page_offers(client, world):
+    client.force_login(world.coach)
+    url = reverse("relationship_detail", kwargs={"pk": world.relationship.pk})
+
+    fields = offered_form(client, url, {})
+
+    assert {"body", "kind", "follow_up_on", "visibility"} <= set(fields)
+    assert {"private", "shared"} <= set(fields["visibility"])
+    assert fields["body"] == [_plain_value("textarea")]
+
+
+def test_the_form_as_offered_is_a_valid_submission(client, world):
+    """The fuzz starts from what a person would send: for the note form, a saved note."""
+    client.force_login(world.coach)
+    url = reverse("relationship_detail", kwargs={"pk": world.relationship.pk})
+    as_offered = {name: offered[0] for name, offered in offered_form(client, url, {}).items()}
+    notes = Note.objects.filter(relationship=world.relationship)
+    before = notes.count()
+
+    response = client.post(url, as_offered)
+
+    assert response.status_code == REDIRECT
+    assert notes.count() == before + 1
+    assert notes.latest("pk").body == _plain_value("textarea")  # encrypted: compared once read
