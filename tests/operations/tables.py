@@ -49,6 +49,19 @@ def table_fingerprints() -> dict[str, tuple[int, str]]:
     return fingerprints
 
 
+# Written by reads (the access log), sign-in attempts (axes) and sessions, whatever a request asks for.
+BOOKKEEPING = {"privacy_accesslogentry", "privacy_accessloghead", "django_session"}
+
+
+def request_writes(also_ignoring: frozenset[str] = frozenset()) -> dict[str, tuple[int, str]]:
+    """Every table a form or an API call writes, fingerprinted: compare before and after a refusal."""
+    return {
+        table: fingerprint
+        for table, fingerprint in table_fingerprints().items()
+        if table not in BOOKKEEPING | also_ignoring and not table.startswith("axes_")
+    }
+
+
 def fill_the_tables_the_demo_leaves_empty(demo: DemoDistrict) -> None:
     """At least one row in every table the demo district leaves empty.
 

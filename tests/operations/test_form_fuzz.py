@@ -36,7 +36,7 @@ from rapport.insights import reports
 from rapport.relationships.models import Note, Noticing
 from tests.authz import BAD_REQUEST, OK, REDIRECT, all_routes
 from tests.conversations.samples import make_conversation
-from tests.operations.tables import table_fingerprints
+from tests.operations.tables import request_writes
 from tests.world import PRINCIPALS, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +74,6 @@ def as_submitted(data: dict) -> QueryDict:
         submitted.setlist(name, value if isinstance(value, list) else [value])
     return submitted
 
-
-# Written by reads, sign-in attempts and sessions, never by a form's own write.
-NOT_FORM_WRITES = {"privacy_accesslogentry", "privacy_accessloghead", "django_session"}
 
 VALUES = st.one_of(
     st.text(max_size=300),
@@ -131,15 +128,6 @@ def test_no_input_makes_a_form_raise(form_class, world):
         assert isinstance(form.errors, dict)
 
     check()
-
-
-def form_writes() -> dict[str, tuple[int, str]]:
-    """Every table a form could write, fingerprinted (rows and their contents)."""
-    return {
-        table: fingerprint
-        for table, fingerprint in table_fingerprints().items()
-        if table not in NOT_FORM_WRITES and not table.startswith("axes_")
-    }
 
 
 class FormFields(HTMLParser):
@@ -241,11 +229,11 @@ def test_fuzzed_posts_never_fail_and_a_refusal_writes_nothing(client, route, pri
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
     @given(data=submissions(fields))
     def check(data):
-        before = form_writes()
+        before = request_writes()
         response = client.post(url, data)
         assert response.status_code < 500, f"{route.name} answered {response.status_code} to {data!r}"
         if response.status_code == BAD_REQUEST:
-            assert form_writes() == before, f"{route.name} refused {data!r} but changed rows"
+            assert request_writes() == before, f"{route.name} refused {data!r} but changed rows"
 
     check()
 
