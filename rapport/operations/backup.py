@@ -43,6 +43,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -70,6 +71,7 @@ class RestoreResult:
     engine: str
     media_files: int
     media_removed: int
+    migrations_to_apply: int  # this version's migrations the backup predates
 
 
 def _engine() -> str:
@@ -154,6 +156,29 @@ def _dump_database(engine: str, folder: Path) -> Path:
 
 def _migrations() -> list[str]:
     return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def _code_migrations() -> set[str]:
+    """Every migration this version of Rapport (and the apps it installs) ships."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return {f"{app}.{name}" for app, name in loader.disk_migrations}
+
+
+def _refuse_a_newer_schema(manifest: dict) -> None:
+    """A backup made by a newer Rapport has tables and columns this version does not know."""
+    newer = sorted(set(manifest.get("migrations", [])) - _code_migrations())
+    if newer:
+        shown = ", ".join(newer[:5]) + (f" and {len(newer) - 5} more" if len(newer) > 5 else "")
+        raise BackupError(
+            f"This backup was made by a newer version of Rapport: its database has migrations this "
+            f"version does not know ({shown}). Install that version or a later one, then restore. "
+            + UNCHANGED
+        )
+
+
+def _migrations_to_apply() -> int:
+    """This version's migrations the (restored) database has not had: ``migrate`` applies them."""
+    return len(_code_migrations() - set(_migrations()))
 
 
 def _add_media(archive: tarfile.TarFile, media_root: Path) -> None:
@@ -299,16 +324,20 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreResult:
         folder = Path(tmp)
         _extract(path, folder)
         manifest = _read_manifest(folder, engine)
+        _refuse_a_newer_schema(manifest)
         media_root = local_media_root()
         if manifest.get("media") and media_root is not None:
             _check_media_root(media_root, path)
         _load_database(engine, folder)
+        migrations_to_apply = _migrations_to_apply()
         # Content-type ids now come from the backup; forget the ones cached before.
         ContentType.objects.clear_cache()
         copied, removed = (
             _restore_media(folder / MEDIA_FOLDER, media_root) if manifest.get("media") else (0, 0)
         )
-    return RestoreResult(engine=engine, media_files=copied, media_removed=removed)
+    return RestoreResult(
+        engine=engine, media_files=copied, media_removed=removed, migrations_to_apply=migrations_to_apply
+    )
 
 
 def _restore_media(source: Path, media_root: Path | None) -> tuple[int, int]:

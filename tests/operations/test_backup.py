@@ -4,6 +4,7 @@ and a restore that cannot finish changes nothing."""
 from __future__ import annotations
 
 import io
+import json
 import tarfile
 from collections.abc import Callable
 from io import StringIO
@@ -13,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 
 from rapport.demo import district
 from rapport.people.models import User
@@ -247,3 +249,53 @@ def test_restore_refuses_a_media_folder_it_must_not_empty(backed_up_then_edited,
         "backups": None,
         "backups/rapport.tar.gz": inside_media.read_bytes(),
     }
+
+
+def rewrite_manifest(archive: Path, change: Callable[[dict], dict]) -> None:
+    with tarfile.open(archive, "r:gz") as tar:
+        members = [(member, tar.extractfile(member).read() if member.isfile() else None) for member in tar]
+    with tarfile.open(archive, "w:gz") as tar:
+        for member, data in members:
+            if member.name == "manifest.json":
+                data = json.dumps(change(json.loads(data))).encode()
+                member.size = len(data)
+            tar.addfile(member, None if data is None else io.BytesIO(data))
+
+
+def test_a_backup_from_a_newer_rapport_is_refused(backed_up_then_edited, media_root):
+    def from_a_later_version(manifest: dict) -> dict:
+        return {**manifest, "migrations": [*manifest["migrations"], "coaching.9999_from_the_future"]}
+
+    rewrite_manifest(backed_up_then_edited, from_a_later_version)
+    before, media_before = table_fingerprints(), media_tree(media_root)
+
+    with pytest.raises(CommandError, match="newer version of Rapport") as refused:
+        restore(backed_up_then_edited, "--force")
+
+    assert "coaching.9999_from_the_future" in str(refused.value)
+    assert "The database was not changed" in str(refused.value)
+    assert table_fingerprints() == before
+    assert media_tree(media_root) == media_before
+
+
+def test_a_backup_from_an_older_rapport_says_to_migrate(tmp_path, media_root):
+    district.build(schools=2, coaches=2, teachers=6, years=1)
+    recorder = MigrationRecorder(connection)
+    latest = recorder.migration_qs.filter(app="relationships").latest("name")
+    latest.delete()  # as if the backup was made before this migration existed
+    archive = tmp_path / "rapport.tar.gz"
+    backup(archive)
+    try:
+        output = restore(archive, "--force")
+    finally:
+        recorder.record_applied(latest.app, latest.name)  # the schema has it: later tests rely on that
+
+    assert "run `manage.py migrate` now to apply this version's 1 newer migrations" in output
+
+
+def test_a_backup_of_this_version_needs_no_migrate(tmp_path, media_root):
+    district.build(schools=2, coaches=2, teachers=6, years=1)
+    archive = tmp_path / "rapport.tar.gz"
+    backup(archive)
+
+    assert "migrate" not in restore(archive, "--force")

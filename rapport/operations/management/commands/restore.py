@@ -36,6 +36,14 @@ class Command(BaseCommand):
                 f"from {options['path']}{removed}."
             )
         )
+        if result.migrations_to_apply:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The backup is from an earlier version of Rapport: run `manage.py migrate` now "
+                    f"to apply this version's {result.migrations_to_apply} newer migrations, before "
+                    "anyone signs in."
+                )
+            )
         self.stderr.write(
             "Reminder: " + KEYS_WARNING + " Set the same RAPPORT_ENCRYPTION_KEYS the backup was written with."
         )
