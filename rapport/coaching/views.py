@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.coaching import actions, briefs
@@ -32,6 +31,7 @@ from rapport.coaching.models import Agreement, AgreementAcknowledgement, Commitm
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 from rapport.web import mail
+from rapport.web.redirects import redirect_back
 
 logger = logging.getLogger(__name__)
 
@@ -499,10 +499,7 @@ def commitment_done(request: HttpRequest, pk: int, commitment_pk: int) -> HttpRe
     )
     actions.complete_commitment(commitment)
     messages.success(request, "Marked as done. Nicely kept.")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("commitments", args=[pk])
-    return redirect(back)
+    return redirect_back(request, reverse("commitments", args=[pk]))
 
 
 # --- Visits ------------------------------------------------------------------------------------

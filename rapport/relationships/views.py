@@ -11,8 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.privacy import policy
@@ -46,6 +46,7 @@ from rapport.relationships.models import (
 )
 from rapport.relationships.timeline import timeline_for
 from rapport.web import mail
+from rapport.web.redirects import redirect_back
 
 logger = logging.getLogger(__name__)
 
@@ -315,15 +316,7 @@ def follow_up_close(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse
     done = request.POST.get("outcome") != "dismiss"
     actions.close_follow_up(note, done=done)
     messages.success(request, "Follow-up marked done." if done else "Follow-up dismissed.")
-    return redirect(_next_or(request, "home"))
-
-
-def _next_or(request: HttpRequest, default: str) -> str:
-    """Back where the person came from, if that is a page of ours; else ``default``."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    return redirect_back(request, reverse("home"))
 
 
 @login_required
@@ -376,7 +369,7 @@ def touchpoint_log(request: HttpRequest, pk: int) -> HttpResponse:
         if request.headers.get("HX-Request"):
             return render(request, "relationships/_touchpoint_logged.html", {"confirmation": confirmation})
         messages.success(request, confirmation)
-        return redirect(_next_or(request, "home"))
+        return redirect_back(request, reverse("home"))
     if request.method == "GET" and request.headers.get("HX-Request"):
         # The home's teacher list loads this one-tap form when a row is opened.
         return render(

@@ -131,29 +131,54 @@ def test_no_input_makes_a_form_raise(form_class, world):
 
 
 class FormFields(HTMLParser):
-    """The fields a page's forms submit: the values the page offers for each, and its kind."""
+    """The fields each of a page's forms submits (by the form's action), with the values the page
+    offers for each field, and each field's kind."""
 
-    def __init__(self):
+    def __init__(self, page_url: str):
         super().__init__()
-        self.offered: dict[str, list[str]] = {}
+        self.page_url = page_url
+        self.forms: dict[str, dict[str, list[str]]] = {}
         self.kinds: dict[str, str] = {}
+        self._form: dict[str, list[str]] | None = None
         self._select: str | None = None
+        self._select_form: dict[str, list[str]] = {}
+
+    @property
+    def offered(self) -> dict[str, list[str]]:
+        """Every form's fields together."""
+        merged: dict[str, list[str]] = {}
+        for fields in self.forms.values():
+            for name, offered in fields.items():
+                merged.setdefault(name, []).extend(offered)
+        return merged
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         name = attributes.get("name")
-        if tag in {"input", "textarea", "select"} and name and name != "csrfmiddlewaretoken":
-            offered = self.offered.setdefault(name, [])
+        if tag == "form":
+            action = (attributes.get("action") or self.page_url).split("?")[0]
+            self._form = self.forms.setdefault(action, {})
+        elif tag in {"input", "textarea", "select"} and name and name != "csrfmiddlewaretoken":
+            form = self._form if self._form is not None else self.forms.setdefault(self.page_url, {})
+            offered = form.setdefault(name, [])
             self.kinds.setdefault(name, attributes.get("type", "text") if tag == "input" else tag)
             if tag == "input" and attributes.get("value"):
                 offered.append(attributes["value"])
             self._select = name if tag == "select" else None
+            self._select_form = form
         elif tag == "option" and self._select and attributes.get("value"):
-            self.offered[self._select].append(attributes["value"])
+            self._select_form[self._select].append(attributes["value"])
 
     def handle_endtag(self, tag):
         if tag == "select":
             self._select = None
+        elif tag == "form":
+            self._form = None
+
+
+# Where the forms of routes that have no page of their own are: a cycle's decisions and
+# evidence, a session's next steps, the commitments panel, and so on.
+PAGES_WITH_FORMS = ("relationship_detail", "cycle_detail", "session_detail", "session_prep", "commitments")
 
 
 def _plain_value(kind: str) -> str:
@@ -170,16 +195,30 @@ def _plain_value(kind: str) -> str:
     }.get(kind, "A few words about what happened.")
 
 
-def offered_form(client, url: str, data: dict[str, Any]) -> dict[str, list[str]]:
-    """The fields the page at ``url`` (when it shows a form) and the matrix's ``data`` submit,
-    each with the values a person could send: those offered, else what they would type."""
-    fields: dict[str, list[str]] = {}
+def read_forms(client, url: str) -> FormFields | None:
     page = client.get(url)
-    if page.status_code == OK and page["Content-Type"].startswith("text/html"):
-        parser = FormFields()
-        parser.feed(page.content.decode())
-        for name, offered in parser.offered.items():
-            fields[name] = offered or [_plain_value(parser.kinds[name])]
+    if page.status_code != OK or not page["Content-Type"].startswith("text/html"):
+        return None
+    parser = FormFields(url)
+    parser.feed(page.content.decode())
+    return parser
+
+
+def offered_form(client, url: str, data: dict[str, Any], world: World | None = None) -> dict[str, list[str]]:
+    """The fields the page at ``url`` shows (or, for a route without a page, its form on one of
+    ``PAGES_WITH_FORMS``) and the matrix's ``data``, each with the values a person could send:
+    those offered, else what they would type."""
+    parser, offered = read_forms(client, url), {}
+    if parser is not None:
+        offered = parser.offered
+    elif world is not None:
+        routes = {route.name: route for route in all_routes()}
+        for name in PAGES_WITH_FORMS:
+            holder = read_forms(client, reverse(name, kwargs=routes[name].kwargs(world)))
+            if holder is not None and url in holder.forms:
+                parser, offered = holder, holder.forms[url]
+                break
+    fields = {name: values or [_plain_value(parser.kinds[name])] for name, values in offered.items()}
     for name, value in data.items():
         fields.setdefault(name, []).extend(str(v) for v in (value if isinstance(value, list) else [value]))
     return fields or {name: [] for name in ("body", "visibility", "leaders")}
@@ -224,7 +263,7 @@ def test_fuzzed_posts_never_fail_and_a_refusal_writes_nothing(client, route, pri
         client.force_login(user)
     client.raise_request_exception = False
     url = reverse(route.name, kwargs=route.kwargs(world))
-    fields = offered_form(client, url, route.post_data(world))
+    fields = offered_form(client, url, route.post_data(world), world)
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
     @given(data=submissions(fields))
@@ -262,3 +301,16 @@ def test_the_form_as_offered_is_a_valid_submission(client, world):
     assert response.status_code == REDIRECT
     assert notes.count() == before + 1
     assert notes.latest("pk").body == _plain_value("textarea")  # encrypted: compared once read
+
+
+def test_a_route_without_a_page_is_fuzzed_with_its_form_on_another_page(client, world):
+    """Adding a decision has no page of its own: its form is on the cycle's page."""
+    client.force_login(world.coach)
+    routes = {route.name: route for route in all_routes()}
+    url = reverse("decision_add", kwargs=routes["decision_add"].kwargs(world))
+
+    fields = offered_form(client, url, {}, world)
+
+    assert set(fields) != {"body", "visibility", "leaders"}
+    cycle_page = read_forms(client, reverse("cycle_detail", kwargs=routes["cycle_detail"].kwargs(world)))
+    assert set(fields) == set(cycle_page.forms[url])
