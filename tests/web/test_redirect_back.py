@@ -10,7 +10,15 @@ from rapport.coaching.models import Commitment
 
 pytestmark = pytest.mark.django_db
 
-NOT_OURS = ["0", "home", "", "javascript:alert(1)", "//evil.example/", "https://evil.example/", "/\\evil.example"]
+NOT_OURS = [
+    "0",
+    "home",
+    "",
+    "javascript:alert(1)",
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+]
 
 
 @pytest.mark.parametrize("next_value", NOT_OURS)
