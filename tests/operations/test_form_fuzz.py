@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -181,6 +182,17 @@ class FormFields(HTMLParser):
 PAGES_WITH_FORMS = ("relationship_detail", "cycle_detail", "session_detail", "session_prep", "commitments")
 
 
+UPLOAD = "<a file>"  # stands for a file field: hypothesis makes the file
+
+
+@st.composite
+def uploads(draw) -> SimpleUploadedFile:
+    """A file as a browser uploads it: a name of any kind, and any bytes (or text)."""
+    name = draw(st.sampled_from(["notes.txt", "meeting.vtt", "meeting.srt", "roster.csv", "roster.zip", "x"]))
+    content = draw(st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(str.encode)))
+    return SimpleUploadedFile(name, content)
+
+
 def _plain_value(kind: str) -> str:
     """What a person would type into an empty field of this kind."""
     today = timezone.localdate()
@@ -191,7 +203,7 @@ def _plain_value(kind: str) -> str:
         "number": "3",
         "email": "someone@example.test",
         "checkbox": "on",
-        "file": "",
+        "file": UPLOAD,
     }.get(kind, "A few words about what happened.")
 
 
@@ -220,6 +232,9 @@ def offered_form(client, url: str, data: dict[str, Any], world: World | None = N
                 break
     fields = {name: values or [_plain_value(parser.kinds[name])] for name, values in offered.items()}
     for name, value in data.items():
+        if hasattr(value, "read"):  # the matrix's upload: this is a file field
+            fields[name] = [UPLOAD]
+            continue
         fields.setdefault(name, []).extend(str(v) for v in (value if isinstance(value, list) else [value]))
     return fields or {name: [] for name in ("body", "visibility", "leaders")}
 
@@ -233,17 +248,23 @@ def submissions(fields: dict[str, list[str]]) -> st.SearchStrategy[dict]:
     The smallest example is the form as a person would send it, so the writes a valid form
     makes are fuzzed as well as its refusals.
     """
-    as_offered = {name: offered[0] for name, offered in fields.items() if offered}
+    files = [name for name, offered in fields.items() if offered == [UPLOAD]]
+    as_offered = {name: offered[0] for name, offered in fields.items() if offered and name not in files}
     changes = {
         name: st.one_of(st.sampled_from(offered), VALUES, st.just(LEFT_OUT)) if offered else VALUES
         for name, offered in fields.items()
+        if name not in files
     }
+    # A file field is sent in every example: mostly a file, now and then a made-up value or none.
+    file_or_not = st.sampled_from([uploads(), uploads(), uploads(), VALUES, st.just(LEFT_OUT)]).flatmap(
+        lambda strategy: strategy
+    )
 
     def apply(changed: dict) -> dict:
         data = {**as_offered, **changed}
         return {name: value for name, value in data.items() if value is not LEFT_OUT}
 
-    return st.fixed_dictionaries({}, optional=changes).map(apply)
+    return st.fixed_dictionaries(dict.fromkeys(files, file_or_not), optional=changes).map(apply)
 
 
 def _post_cases():
