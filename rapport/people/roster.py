@@ -546,7 +546,8 @@ def _read_manifest(source: Source, roster: Roster, rows: list[Row]) -> None:
     The one exception is a version Rapport does not know: its files may mean other things.
     """
     for row in rows:
-        prop, value = row["propertyname"], row["value"]
+        name, value = row["propertyname"], row["value"]
+        prop = name.lower()
         if prop == "oneroster.version":
             version = value.lower().removeprefix("v")
             known = next((v for v in ONEROSTER_VERSIONS if version == v or version.startswith(f"{v}.")), "")
@@ -567,16 +568,16 @@ def _read_manifest(source: Source, roster: Roster, rows: list[Row]) -> None:
             if mode in {"", "absent"}:
                 if file in source.files:
                     roster.note(
-                        row, f"{prop} says absent, but {source.display(file)} is in the set: it is read"
+                        row, f"{name} says absent, but {source.display(file)} is in the set: it is read"
                     )
                     roster.modes[file] = "bulk"
             elif mode in {"bulk", "delta"}:
                 if file in source.files:
                     roster.modes[file] = mode
                 else:
-                    roster.note(row, f"{prop} says {mode}, but the set has no {_spelled(file)}")
+                    roster.note(row, f"{name} says {mode}, but the set has no {_spelled(file)}")
             else:
-                roster.note(row, f'{prop} is "{value}", not absent, bulk or delta: read as bulk')
+                roster.note(row, f'{name} is "{value}", not absent, bulk or delta: read as bulk')
                 roster.modes[file] = "bulk"
 
 
@@ -1128,7 +1129,7 @@ class Summary:
         ]
         if self.format == Format.CSV:
             lines.append(f"Coaching pairs: {self.pairs.created} created, {self.pairs.unchanged} unchanged")
-        lines.append(f"Skipped: {self.skipped_count or 'nothing'}")
+        lines.append(f"Skipped: {self.skipped_count} row{'s' if self.skipped_count != 1 else ''}")
         return lines
 
 

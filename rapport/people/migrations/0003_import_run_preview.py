@@ -4,30 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_import_run'),
+        ("people", "0002_import_run"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrun',
-            name='confirmed',
-            field=models.BooleanField(default=False, help_text='The administrator asked to import the preview.'),
+            model_name="importrun",
+            name="confirmed",
+            field=models.BooleanField(
+                default=False, help_text="The administrator asked to import the preview."
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='stage',
-            field=models.CharField(blank=True, help_text='What a running import is doing.', max_length=10),
+            model_name="importrun",
+            name="stage",
+            field=models.CharField(blank=True, help_text="What a running import is doing.", max_length=10),
         ),
         migrations.AlterField(
-            model_name='importrun',
-            name='format',
-            field=models.CharField(blank=True, choices=[('oneroster', 'OneRoster CSV'), ('csv', 'Plain CSV')], help_text='Empty until detected from the file.', max_length=10),
+            model_name="importrun",
+            name="format",
+            field=models.CharField(
+                blank=True,
+                choices=[("oneroster", "OneRoster CSV"), ("csv", "Plain CSV")],
+                help_text="Empty until detected from the file.",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='importrun',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('previewed', 'Ready to import'), ('succeeded', 'Imported'), ('failed', 'Failed'), ('discarded', 'Discarded')], default='queued', max_length=10),
+            model_name="importrun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("previewed", "Ready to import"),
+                    ("succeeded", "Imported"),
+                    ("failed", "Failed"),
+                    ("discarded", "Discarded"),
+                ],
+                default="queued",
+                max_length=10,
+            ),
         ),
     ]

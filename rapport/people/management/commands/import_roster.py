@@ -42,6 +42,7 @@ class Command(BaseCommand):
             if groups:
                 self.stdout.write(f"{title}:")
             for group in groups:
-                self.stdout.write(f"  {roster.group_lines(group, shown=len(group['lines']))}: {group['reason']}")
+                lines = roster.group_lines(group, shown=len(group["lines"]))
+                self.stdout.write(f"  {lines}: {group['reason']}")
         if dry_run:
             self.stdout.write("Nothing was written (--dry-run).")
