@@ -114,7 +114,7 @@ def main() -> None:
             targets.append(("PostgreSQL", postgres))
         else:
             print("PostgreSQL is not reachable: measuring SQLite only.")
-        print(f"{args.people:,} people in users.csv; each step's wall time (Rapport's CPU time), target < 60 s")
+        print(f"{args.people:,} people in users.csv; each step: wall time (Rapport's CPU), target < 60 s")
         print(f"{'database':<12}{'export':<17}{'staff':>8}" + "".join(f"{step:>16}" for step in STEPS))
         try:
             for label, url in targets:
@@ -123,7 +123,9 @@ def main() -> None:
                     # A fresh database for each export.
                     fresh = postgres_scratch() if url else f"sqlite:///{scratch}/bench-{n}.sqlite3"
                     result = measure(folder, fresh)
-                    cells = "".join(f"{result[step]:>7.1f} s ({result[step + ' cpu']:4.1f})" for step in STEPS)
+                    cells = "".join(
+                        f"{result[step]:>7.1f} s ({result[f'{step} cpu']:4.1f})" for step in STEPS
+                    )
                     print(f"{label:<12}{name:<17}{result['written']:>8,}{cells}")
         finally:
             if postgres:
