@@ -800,7 +800,8 @@ def _oneroster_name(row: Row) -> str:
     """The name a person goes by: 1.2's preferred names when given."""
     given = row["preferredgivenname"] or row["givenname"]
     family = row["preferredfamilyname"] or row["familyname"]
-    return " ".join(part for part in (given, family) if part)
+    # A name a spreadsheet wrapped over two lines is still one name.
+    return " ".join(f"{given} {family}".split())
 
 
 def _enabled(roster: Roster, row: Row) -> bool:
@@ -849,10 +850,15 @@ def _role_at(roster: Roster, claim: _Claim, kind: str, orgs: dict[str, _Org]) ->
         return RoleRow(Role.Kind.DISTRICT_LEADER, district=("sid", claim.org_id), **where)
     if org.kind == "school":
         return RoleRow(kind, school=("sid", claim.org_id), **where)
-    school = next((sid for sid in _orgs_above(orgs, claim.org_id) if orgs[sid].kind == "school"), None)
-    if org.kind in ABOVE_DISTRICT or school is None:
+    if org.kind in ABOVE_DISTRICT:
         roster.skip(
-            claim.row, f'org "{claim.org_id}" is a {org.kind or "org"} with no school above it: no role there'
+            claim.row, f'org "{claim.org_id}" is a {org.kind} org: Rapport has no role above a district'
+        )
+        return None
+    school = next((sid for sid in _orgs_above(orgs, claim.org_id) if orgs[sid].kind == "school"), None)
+    if school is None:
+        roster.skip(
+            claim.row, f'org "{claim.org_id}" is a {org.kind or "org"} under no school: no role there'
         )
         return None
     if kind == Role.Kind.SCHOOL_LEADER:
@@ -1317,16 +1323,19 @@ class _Plan:
         """A OneRoster school under no district goes to Rapport's only district, or to one made for it."""
         if not row.needs_district:
             return self.sole_district
-        if self.sole_district is not None:
+        # Rapport's one district, when the set names none: a single school's export, say.
+        # A set with districts of its own says nothing of where this school belongs.
+        if len(self.district_by_pk) == 1 and not self.roster.districts:
+            (district,) = self.district_by_pk.values()
             self.notes.append(
                 RosterError(
                     row.file,
                     row.line,
                     f'school "{row.name}" is under no district in the set: '
-                    f'it goes to Rapport\'s district "{self.sole_district.name}"',
+                    f'it goes to Rapport\'s district "{district.name}"',
                 )
             )
-            return self.sole_district
+            return district
         same_name = self.district_by_name.get(row.name.casefold(), [])
         district = same_name[0] if len(same_name) == 1 else District(name=row.name)
         if district.pk is None:

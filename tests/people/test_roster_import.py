@@ -65,7 +65,11 @@ def skips(summary: Summary) -> list[str]:
 
 
 def notes(summary: Summary) -> list[str]:
-    return [f"{group['file']}:{first}: {group['reason']}" for group in summary.notes for first, _ in group["lines"]]
+    return [
+        f"{group['file']}:{first}: {group['reason']}"
+        for group in summary.notes
+        for first, _ in group["lines"]
+    ]
 
 
 STAFF_ONLY = "Rapport keeps teachers and school and district leaders only"
@@ -355,7 +359,9 @@ def test_a_version_rapport_does_not_know_is_refused(tmp_path):
     manifest = [("manifest.version", "1.0"), ("oneroster.version", "2.0")]
     path = write_oneroster(tmp_path, ORGS, [user("t-1", "Rowan", "Webb")], manifest=manifest)
 
-    assert errors(path) == ['manifest.csv:3: oneroster.version is "2.0"; Rapport imports OneRoster 1.0, 1.1 and 1.2']
+    assert errors(path) == [
+        'manifest.csv:3: oneroster.version is "2.0"; Rapport imports OneRoster 1.0, 1.1 and 1.2'
+    ]
 
 
 def test_a_roster_without_a_manifest_is_fine(tmp_path):
