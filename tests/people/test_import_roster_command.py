@@ -77,7 +77,8 @@ def test_prints_every_problem_of_an_unreadable_set_and_fails(tmp_path):
     assert caught.value.returncode == 1
     assert err.getvalue().splitlines() == [
         "orgs.csv:1: missing required column(s): name, type",
-        "users.csv:2: is not UTF-8 text (byte 0xeb cannot be read): save the file as “CSV UTF-8” and import it again",
+        "users.csv:2: is not UTF-8 text (byte 0xeb cannot be read): "
+        "save the file as “CSV UTF-8” and import it again",
     ]
     assert not User.objects.exists()
 
