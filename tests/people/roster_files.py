@@ -1,4 +1,4 @@
-"""Roster files for the roster tests and bench/roster_import.py, written as a school system would.
+"""Small roster files for the roster tests, written as a school system would.
 
 Rows are dicts (missing columns stay empty), so each test says only what it is about.
 """
@@ -92,19 +92,3 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 
 def zip_folder(folder: Path, prefix: str = "") -> bytes:
     return zip_bytes({prefix + path.name: path.read_bytes() for path in sorted(folder.iterdir())})
-
-
-def generated_district(people: int, schools: int = 20) -> tuple[list[dict], list[dict]]:
-    """A district of ``people`` staff: one administrator per school, teachers for the rest."""
-    orgs = [DISTRICT] + [school(f"sch-{n}", f"School number {n}") for n in range(schools)]
-    users = [
-        user(
-            f"staff-{n}",
-            f"Given{n}",
-            f"Family{n}",
-            role="administrator" if n < schools else "teacher",
-            orgs=f"sch-{n % schools}",
-        )
-        for n in range(people)
-    ]
-    return orgs, users

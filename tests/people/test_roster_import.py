@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from bench.oneroster_district import district_export, write_folder
 from rapport.people.models import District, Role, School, User
 from rapport.people.roster import (
     RosterInvalid,
@@ -29,7 +30,6 @@ from tests.people.roster_files import (
     PLAIN_COLUMNS,
     USER_COLUMNS,
     csv_bytes,
-    generated_district,
     school,
     user,
     write_oneroster,
@@ -410,14 +410,14 @@ def test_format_mismatches_are_explained(tmp_path):
 
 
 def test_progress_is_reported_as_rows_are_checked(tmp_path):
-    orgs, users = generated_district(1200)
     seen = []
 
     import_roster(
-        source_from_path(write_oneroster(tmp_path, orgs, users)), progress=lambda *p: seen.append(p)
+        source_from_path(write_folder(tmp_path, district_export(1200, schools=20, version="1.1"))),
+        progress=lambda *p: seen.append(p),
     )
 
-    total = len(orgs) + len(users)
+    total = 21 + 1200  # orgs.csv and users.csv
     assert [step for step in seen if step[0] == "reading"] == [
         ("reading", 0, total),
         ("reading", 500, total),
@@ -700,9 +700,11 @@ def test_plain_csv_pairs_a_teacher_with_a_coach_already_in_rapport(tmp_path, wor
 # --- Speed ----------------------------------------------------------------------------------------
 
 
-def test_two_thousand_people_take_a_small_constant_number_of_queries(tmp_path, django_assert_max_num_queries):
-    orgs, users = generated_district(2000)
-    path = write_oneroster(tmp_path, orgs, users)
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_two_thousand_people_take_a_small_constant_number_of_queries(
+    tmp_path, django_assert_max_num_queries, version
+):
+    path = write_folder(tmp_path, district_export(2000, schools=20, version=version))
 
     # SQLite's backend splits inserts to fit its 999-parameter limit, hence the
     # headroom; one query per row would be thousands.
