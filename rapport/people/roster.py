@@ -743,10 +743,10 @@ def _oneroster_users(
             roster.skip(row, left_out)
             continue
         if deleted:
-            # A delta's tobedeleted row may carry nothing but its sourcedId.
-            email = _oneroster_email(row, addresses.get(sourced_id)) or None
+            # Found by its sourcedId alone: a delta's tobedeleted row may carry nothing else,
+            # and what else it carries is not checked, so it changes nothing else.
             roster.people.append(
-                PersonRow(row.file, row.line, email, None, sourced_id, False, [], ends_all_roles=True)
+                PersonRow(row.file, row.line, None, None, sourced_id, False, [], ends_all_roles=True)
             )
             continue
         roles, ended = _oneroster_roles(roster, row, user_claims, orgs)
@@ -1449,9 +1449,12 @@ class _Plan:
                 added.add((kind, id(where)))
                 self.new[Role].append(Role(user=user, kind=kind, district=district, school=school))
             if user.pk is None and not added:
-                self.skip(
-                    row, "has no role Rapport can use (the lines above say why): the person is left out"
+                reason = (
+                    "has only roles that have ended"
+                    if row.ended_roles and not row.roles
+                    else "has no role Rapport can use (the lines above say why)"
                 )
+                self.skip(row, f"{reason}: the person is left out")
                 continue
             ended = self._ended(row, user, held, held_by_user)
             self.summary.roles_added += len(added)

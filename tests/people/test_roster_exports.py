@@ -424,3 +424,24 @@ def test_applying_is_all_or_nothing(monkeypatch, breaks):
         import_roster(source_from_upload("export.zip", zipped(changed)))
 
     assert database_state() == before
+
+
+@freeze_time("2026-09-01")
+def test_someone_whose_every_role_has_ended_is_not_made_and_a_tobedeleted_row_changes_nothing_else():
+    roles_csv = SIS_1_2["roles.csv"].replace(
+        b",2026-08-17,,f1e2d3c4-0000-4000-8000-000000000011,",
+        b",2025-08-18,2026-06-12,f1e2d3c4-0000-4000-8000-000000000011,",
+    )
+    summary = imported({**SIS_1_2, "roles.csv": roles_csv})
+
+    assert "users.csv:2: has only roles that have ended: the person is left out" in skips(summary)
+    assert not User.objects.filter(sourced_id="u-3001").exists()
+
+    deleted = SIS_1_2_DELTA["users.csv"].replace(
+        b"u-4404,tobedeleted,2026-08-09T06:00:00Z,,,,",
+        b"u-3003,tobedeleted,2026-08-09T06:00:00Z,,,not-an-address,",
+    )
+    imported({**SIS_1_2_DELTA, "users.csv": deleted})
+
+    elena = User.objects.get(sourced_id="u-3003")
+    assert (elena.is_active, elena.email) == (False, "ebarros@tamsinbay.example.org")
