@@ -33,23 +33,8 @@ USER_COLUMNS_1_1 = [
     "grades",
     "password",
 ]
-USER_COLUMNS_1_2 = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
+# OneRoster 1.2 moves a user's roles to roles.csv and adds these.
+USER_COLUMNS_1_2 = [column for column in USER_COLUMNS_1_1 if column not in {"orgSourcedIds", "role"}] + [
     "userMasterIdentifier",
     "resourceSourcedIds",
     "preferredGivenName",

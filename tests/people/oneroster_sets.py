@@ -18,8 +18,8 @@ never generated from what the importer expects. The people are invented.
 from __future__ import annotations
 
 import codecs
-import io
-import zipfile
+
+from tests.people.roster_files import zip_bytes
 
 CRLF = "\r\n"
 
@@ -31,11 +31,7 @@ def _file(text: str, bom: bool = False, newline: str = "\n") -> bytes:
 
 
 def zipped(files: dict[str, bytes], folder: str = "") -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(folder + name, data)
-    return out.getvalue()
+    return zip_bytes({folder + name: data for name, data in files.items()})
 
 
 # --- OneRoster 1.1, bulk, as a large SIS's scheduled export writes it --------------------------

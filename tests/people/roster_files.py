@@ -5,32 +5,13 @@ Rows are dicts (missing columns stay empty), so each test says only what it is a
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from pathlib import Path
 
-ORG_COLUMNS = ["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"]
-USER_COLUMNS = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "orgSourcedIds",
-    "role",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
-]
+from bench.oneroster_district import ORG_COLUMNS, USER_COLUMNS_1_1, csv_bytes
+
+USER_COLUMNS = USER_COLUMNS_1_1
 PLAIN_COLUMNS = ["name", "email", "school", "role"]
 MANIFEST = [
     ("manifest.version", "1.0"),
@@ -62,14 +43,6 @@ def user(
         "email": email,
         **cells,
     }
-
-
-def csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, columns, extrasaction="raise", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
 
 
 def write_oneroster(folder: Path, orgs: list[dict], users: list[dict], manifest=MANIFEST) -> Path:
