@@ -110,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rapport.web.context_processors.navigation",
             ],
+            # The parts every page uses (icons, the one date format): no {% load %} needed.
+            "builtins": ["rapport.web.templatetags.ui"],
         },
     },
 ]
@@ -232,6 +234,7 @@ STATICFILES_DIRS = [
     ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/lucide", NODE_MODULES / "lucide-static" / "icons"),
 ]
 
 
