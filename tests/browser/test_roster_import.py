@@ -29,6 +29,7 @@ def _screenshots(page, name: str) -> None:
 def test_upload_a_plain_csv_preview_it_and_import_it(page, sign_in):
     world = build_world()
     sign_in(world.site_admin)
+    page.get_by_role("button", name="Menu").click()  # on a phone, the navigation is behind it
     page.get_by_role("link", name="Roster import").click()
     _screenshots(page, "roster-upload")
     page.get_by_label("Roster file").set_input_files(PLAIN_CSV)
