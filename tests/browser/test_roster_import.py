@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.people.models import User
+from tests.browser.conftest import go_to
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +17,7 @@ PLAIN_CSV = Path(__file__).resolve().parents[1] / "data" / "roster" / "plain.csv
 def test_upload_a_plain_csv_and_see_what_changed(page, sign_in):
     world = build_world()
     sign_in(world.site_admin)
-    page.get_by_role("link", name="Roster import").click()
+    go_to(page, "Roster import")
     page.get_by_label("Roster file").set_input_files(PLAIN_CSV)
     page.get_by_role("button", name="Upload and import").click()
 
