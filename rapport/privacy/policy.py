@@ -325,6 +325,13 @@ def coach_lead_shares_of(user, record: RelationshipRecord) -> list[CoachLeadShar
     return list(shares)
 
 
+def coach_lead_shares_about(user) -> QuerySet[CoachLeadShare]:
+    """Every share, open or ended, of a record about this person (their own data export)."""
+    if not _authenticated(user):
+        return CoachLeadShare.objects.none()
+    return CoachLeadShare.objects.filter(relationship__in=coached_in(user))
+
+
 def coaches_sharing_practice_with(user) -> QuerySet:
     """Coaches who share their practice indicators with this person by name, now.
 
