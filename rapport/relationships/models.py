@@ -370,7 +370,6 @@ class TeacherSettings(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="+",
-        help_text="When a coach sends you an appreciation, the leaders you tick may receive a copy.",
     )
 
     def __str__(self) -> str:

@@ -71,9 +71,15 @@ def test_my_data_says_who_conversations_about_me_were_shared_with(world):
     shares = [
         (s["shared_by"], s["coach_lead"], s["ended_at"] is None) for s in data["shared_with_coach_leads"]
     ]
-    assert shares == [(world.coach.full_name, world.coach_lead.full_name, False)] + [
-        (world.coach.full_name, world.coach_lead.full_name, True)
-    ]
+    ended, still_open = (
+        (world.coach.full_name, world.coach_lead.full_name, False),
+        (
+            world.coach.full_name,
+            world.coach_lead.full_name,
+            True,
+        ),
+    )
+    assert shares == [ended, still_open]
     assert "What your coaches shared with their coach leads" in page
     other, _ = unzip(made(world.other_teacher, Export.Kind.MY_DATA))
     assert other["shared_with_coach_leads"] == []

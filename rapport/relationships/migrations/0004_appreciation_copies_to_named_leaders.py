@@ -45,7 +45,6 @@ class Migration(migrations.Migration):
             name="appreciation_copies_to",
             field=models.ManyToManyField(
                 blank=True,
-                help_text="When a coach sends you an appreciation, the leaders you tick may receive a copy.",
                 related_name="+",
                 to=settings.AUTH_USER_MODEL,
             ),
