@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -119,10 +118,8 @@ def _share_form(user, conversation: Conversation, data=None) -> CoachLeadsForm |
     """For the author: their coach leads it is not shared with yet (``None`` when there are none)."""
     if conversation.author_id != user.pk:
         return None
-    shared = CoachLeadShare.objects.open().filter(
-        content_type=ContentType.objects.get_for_model(Conversation), object_id=conversation.pk
-    )
-    leads = privacy_actions.coach_leads_of(user).exclude(pk__in=shared.values("coach_lead"))
+    shared = conversation.coach_lead_shares.open().values("coach_lead")
+    leads = privacy_actions.coach_leads_of(user).exclude(pk__in=shared)
     if data is None and not leads.exists():
         return None
     return CoachLeadsForm(data, leads=leads, label="Share with your coach lead")

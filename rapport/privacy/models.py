@@ -96,18 +96,25 @@ class SharedWithCoachLead(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["shared_at", "pk"]
 
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
 
 
-def _ended_with_a_reason(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=models.Q(ended_at__isnull=True, ended_because="")
-        | (models.Q(ended_at__isnull=False) & ~models.Q(ended_because="")),
-        name=name,
-    )
+def _share_constraints(*who: str, prefix: str) -> list[models.BaseConstraint]:
+    """At most one open share of the same thing with the same person; an ended share says why."""
+    return [
+        models.UniqueConstraint(
+            fields=[*who, "coach_lead"], condition=models.Q(ended_at__isnull=True), name=f"{prefix}_one_open"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(ended_at__isnull=True, ended_because="")
+            | (models.Q(ended_at__isnull=False) & ~models.Q(ended_because="")),
+            name=f"{prefix}_ended_with_a_reason",
+        ),
+    ]
 
 
 class CoachLeadShare(SharedWithCoachLead):
@@ -127,17 +134,9 @@ class CoachLeadShare(SharedWithCoachLead):
         "relationships.Relationship", on_delete=models.CASCADE, related_name="coach_lead_shares"
     )
 
-    class Meta:
-        ordering = ["shared_at", "pk"]
+    class Meta(SharedWithCoachLead.Meta):
         indexes = [models.Index(fields=["coach_lead", "content_type", "object_id"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "coach_lead"],
-                condition=models.Q(ended_at__isnull=True),
-                name="one_open_share_per_record_and_lead",
-            ),
-            _ended_with_a_reason("coach_lead_share_ended_with_a_reason"),
-        ]
+        constraints = _share_constraints("content_type", "object_id", prefix="coach_lead_share")
 
     def __str__(self) -> str:
         return f"{self.content_type.model} #{self.object_id} shared with {self.coach_lead}"
@@ -147,16 +146,8 @@ class PracticeShare(SharedWithCoachLead):
     """A coach's own practice indicators (aggregates over their caseload, never per teacher)
     shared with one named coach lead."""
 
-    class Meta:
-        ordering = ["shared_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["coach", "coach_lead"],
-                condition=models.Q(ended_at__isnull=True),
-                name="one_open_practice_share_per_lead",
-            ),
-            _ended_with_a_reason("practice_share_ended_with_a_reason"),
-        ]
+    class Meta(SharedWithCoachLead.Meta):
+        constraints = _share_constraints("coach", prefix="practice_share")
 
     def __str__(self) -> str:
         return f"practice of {self.coach} shared with {self.coach_lead}"

@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         condition=models.Q(("ended_at__isnull", True)),
                         fields=("content_type", "object_id", "coach_lead"),
-                        name="one_open_share_per_record_and_lead",
+                        name="coach_lead_share_one_open",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         condition=models.Q(("ended_at__isnull", True)),
                         fields=("coach", "coach_lead"),
-                        name="one_open_practice_share_per_lead",
+                        name="practice_share_one_open",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
