@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from rapport.privacy.forms import PeopleField
 from rapport.relationships.models import (
     CoachSettings,
     Note,
@@ -231,17 +232,20 @@ class CoachSettingsForm(forms.ModelForm):
 class TeacherSettingsForm(forms.ModelForm):
     """The leaders, by name, the teacher lets receive copies: ``leaders`` are those they may name."""
 
+    appreciation_copies_to = PeopleField(
+        label="Who may receive copies of appreciations",
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose among the leaders of your schools.",
+            "invalid_pk_value": "Choose among the leaders of your schools.",
+        },
+    )
+
     class Meta:
         model = TeacherSettings
         fields = ["appreciation_copies_to"]
-        labels = {"appreciation_copies_to": "Who may receive copies of appreciations"}
-        widgets = {"appreciation_copies_to": forms.CheckboxSelectMultiple}
-        error_messages = {
-            "appreciation_copies_to": {"invalid_choice": "Choose among the leaders of your schools."}
-        }
 
     def __init__(self, *args, leaders, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["appreciation_copies_to"]
-        field.queryset = leaders
-        field.label_from_instance = lambda person: person.full_name
+        self.fields["appreciation_copies_to"].queryset = leaders
