@@ -7,7 +7,6 @@ from datetime import date
 
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 
 from rapport.conversations import listening, recordings
 from rapport.conversations.models import Comment, Conversation, SpeakerRole, transcript_to_json
@@ -68,16 +67,6 @@ def import_conversation(
 def set_speaker_roles(conversation: Conversation, roles: dict[str, str]) -> None:
     conversation.speaker_roles_data = json.dumps(roles, ensure_ascii=False)
     conversation.save(update_fields=["speaker_roles_data", "updated_at"])
-
-
-def share_with_lead(conversation: Conversation) -> None:
-    conversation.shared_with_lead_at = timezone.now()
-    conversation.save(update_fields=["shared_with_lead_at", "updated_at"])
-
-
-def stop_sharing_with_lead(conversation: Conversation) -> None:
-    conversation.shared_with_lead_at = None
-    conversation.save(update_fields=["shared_with_lead_at", "updated_at"])
 
 
 def add_comment(

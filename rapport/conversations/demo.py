@@ -1,7 +1,8 @@
 """Demo history: two coaching conversations between coach@example.org and teacher@example.org.
 
 Transcripts only (no recordings), in our own words. The first leans on listening and
-open questions; the second shows what the analytics flag when the coach talks too much.
+open questions, and the coach shares it with their coach lead (lead@example.org), by name;
+the second shows what the analytics flag when the coach talks too much.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from rapport.conversations import actions, transcripts
 from rapport.demo.district import DemoDistrict, history_builder
+from rapport.privacy.actions import coach_leads_of, share_with_coach_leads
 
 LISTENING_WELL = """[00:00:00] {coach}: Thanks for making time. What's been on your mind since our last visit?
 [00:00:09] {teacher}: Mostly the discussion groups in third period. A few students carry every conversation \
@@ -58,10 +60,7 @@ def conversations_history(demo: DemoDistrict, years: int) -> None:
         return
     today = timezone.localdate()
     names = {"coach": coach.full_name, "teacher": teacher.full_name.split(" ")[0]}
-    for days_ago, title, text in (
-        (24, "Discussion groups in third period", LISTENING_WELL),
-        (10, "Exit ticket follow-up", TALKING_TOO_MUCH),
-    ):
+    imported = [
         actions.import_conversation(
             relationship,
             coach,
@@ -69,3 +68,11 @@ def conversations_history(demo: DemoDistrict, years: int) -> None:
             held_on=max(relationship.started_on, today - timedelta(days=days_ago)),
             transcript=transcripts.parse(text.format(**names)),
         )
+        for days_ago, title, text in (
+            (24, "Discussion groups in third period", LISTENING_WELL),
+            (10, "Exit ticket follow-up", TALKING_TOO_MUCH),
+        )
+    ]
+    leads = list(coach_leads_of(coach))
+    if leads:
+        share_with_coach_leads(imported[0], leads)

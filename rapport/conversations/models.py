@@ -1,10 +1,10 @@
 """Coaching conversations (a transcript, perhaps a recording) and time-stamped comments.
 
 A conversation belongs to the coach who imported it and is always visible to the
-teacher in it: it is about them. The coach may share it with their coach lead, and
-take that back; leaders never see it (it cannot be released). The text of every line,
-the speakers' names and every comment are encrypted; the recording file is encrypted
-too (see ``recordings.py``).
+teacher in it: it is about them. The coach may share it with coach leads of theirs,
+each by name (``privacy.CoachLeadShare``), and take that back; leaders never see it
+(it cannot be released). The text of every line, the speakers' names and every comment
+are encrypted; the recording file is encrypted too (see ``recordings.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 
 from rapport.conversations import transcripts
@@ -36,7 +37,8 @@ class Conversation(RelationshipRecord):
     recording_name = models.CharField(max_length=200, blank=True)
     recording_type = models.CharField(max_length=100, blank=True)
     recording_size = models.PositiveBigIntegerField(default=0)
-    shared_with_lead_at = models.DateTimeField(null=True, blank=True)
+    # Deleting the conversation deletes who it was shared with.
+    coach_lead_shares = GenericRelation("privacy.CoachLeadShare")
 
     record_label = "conversation"
 
@@ -63,10 +65,6 @@ class Conversation(RelationshipRecord):
     @property
     def has_recording(self) -> bool:
         return bool(self.recording_name)
-
-    @property
-    def is_shared_with_lead(self) -> bool:
-        return self.shared_with_lead_at is not None
 
 
 def transcript_to_json(transcript: transcripts.Transcript) -> str:

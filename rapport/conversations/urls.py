@@ -11,6 +11,11 @@ urlpatterns = [
     path("conversations/<int:pk>/", views.conversation_detail, name="conversation_detail"),
     path("conversations/<int:pk>/speakers/", views.conversation_speakers, name="conversation_speakers"),
     path("conversations/<int:pk>/share/", views.conversation_share, name="conversation_share"),
+    path(
+        "conversations/<int:pk>/share/stop/",
+        views.conversation_stop_sharing,
+        name="conversation_stop_sharing",
+    ),
     path("conversations/<int:pk>/comments/", views.conversation_comment, name="conversation_comment"),
     path("conversations/<int:pk>/delete/", views.conversation_delete, name="conversation_delete"),
     path("conversations/<int:pk>/recording/", views.conversation_recording, name="conversation_recording"),

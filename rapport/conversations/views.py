@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rapport.conversations import actions, listening, recordings
 from rapport.conversations.forms import CommentForm, ConversationImportForm, SpeakerRolesForm
 from rapport.conversations.models import Conversation, SpeakerRole
+from rapport.people.models import User
+from rapport.privacy import actions as privacy_actions
 from rapport.privacy import policy
-from rapport.privacy.models import Purpose
+from rapport.privacy.forms import CoachLeadsForm, StopSharingForm
+from rapport.privacy.models import CoachLeadShare, Purpose
 from rapport.relationships.models import Relationship
 
 
@@ -24,14 +28,25 @@ def _conversation_for(user, pk: int) -> Conversation:
 
 
 def _conversation_to_change(user, pk: int) -> Conversation:
-    return policy.get_record_to_change(user, Conversation.objects.all(), pk)
+    return policy.get_record_to_change(user, Conversation.objects.select_related("author"), pk)
+
+
+def _open_shares() -> Prefetch:
+    """Who each conversation is shared with now, as ``open_shares``: one query for a whole list."""
+    return Prefetch(
+        "coach_lead_shares",
+        queryset=CoachLeadShare.objects.open().select_related("coach_lead"),
+        to_attr="open_shares",
+    )
 
 
 @login_required
 def conversation_list(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
     conversations = policy.read_records(
-        request.user, Conversation.objects.filter(relationship=relationship), Purpose.RELATIONSHIP_PAGE
+        request.user,
+        Conversation.objects.filter(relationship=relationship).prefetch_related(_open_shares()),
+        Purpose.RELATIONSHIP_PAGE,
     )
     return render(
         request,
@@ -96,10 +111,27 @@ def _analysis(conversation: Conversation) -> tuple[listening.Analysis, dict]:
 @login_required
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation_for(request.user, pk)
-    return _detail_page(request, conversation, CommentForm(conversation=conversation))
+    return _detail_page(request, conversation)
 
 
-def _detail_page(request, conversation: Conversation, form: CommentForm, status: int = 200) -> HttpResponse:
+def _share_form(user, conversation: Conversation, data=None) -> CoachLeadsForm | None:
+    """For the author: their coach leads it is not shared with yet (``None`` when there are none)."""
+    if conversation.author_id != user.pk:
+        return None
+    shared = conversation.coach_lead_shares.open().values("coach_lead")
+    leads = privacy_actions.coach_leads_of(user).exclude(pk__in=shared)
+    if data is None and not leads.exists():
+        return None
+    return CoachLeadsForm(data, leads=leads, label="Share with your coach lead")
+
+
+def _detail_page(
+    request,
+    conversation: Conversation,
+    form: CommentForm | None = None,
+    share_form: CoachLeadsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     relationship: Relationship = conversation.relationship
     comments = policy.read_records_of(
         request.user,
@@ -111,6 +143,8 @@ def _detail_page(request, conversation: Conversation, form: CommentForm, status:
     ]
     threads = [(comment, replies) for comment, replies in threads if comment.parent_id is None]
     analysis, summary = _analysis(conversation)
+    shares = policy.coach_lead_shares_of(request.user, conversation)
+    is_author = conversation.author_id == request.user.pk
     return render(
         request,
         "conversations/conversation_detail.html",
@@ -121,12 +155,16 @@ def _detail_page(request, conversation: Conversation, form: CommentForm, status:
             "analysis": analysis,
             "summary": summary,
             "threads": threads,
-            "form": form,
+            "form": form or CommentForm(conversation=conversation),
             "may_comment": policy.may_comment_on(request.user, conversation),
             "may_play": policy.may_play_recording(request.user, conversation),
-            "is_author": conversation.author_id == request.user.pk,
+            "is_author": is_author,
             "is_teacher_side": relationship.acts_as_teacher(request.user),
             "is_coach_lead_view": not relationship.is_member(request.user),
+            "open_shares": [share for share in shares if share.is_open],
+            "ended_shares": [share for share in shares if not share.is_open],
+            "share_form": share_form or _share_form(request.user, conversation),
+            "has_coach_lead": is_author and privacy_actions.coach_leads_of(request.user).exists(),
         },
         status=status,
     )
@@ -149,16 +187,41 @@ def conversation_speakers(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _names(people) -> str:
+    names = [person.full_name for person in people]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
 @login_required
 @require_POST
 def conversation_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coach shares the conversation with coach leads of theirs they choose, by name."""
     conversation = _conversation_to_change(request.user, pk)
-    if request.POST.get("share") == "yes":
-        actions.share_with_lead(conversation)
-        messages.success(request, "Shared with your coach lead. You can stop sharing at any time.")
+    form = _share_form(request.user, conversation, request.POST)
+    if not form.is_valid():
+        return _detail_page(request, conversation, share_form=form, status=400)
+    leads = list(form.cleaned_data["leads"])
+    privacy_actions.share_with_coach_leads(conversation, leads)
+    messages.success(request, f"Shared with {_names(leads)}. You can stop sharing at any time.")
+    return redirect("conversation_detail", pk=conversation.pk)
+
+
+@login_required
+@require_POST
+def conversation_stop_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coach stops sharing with one person, or (no ``lead``) with everyone."""
+    conversation = _conversation_to_change(request.user, pk)
+    ever_shared = User.objects.filter(pk__in=conversation.coach_lead_shares.values("coach_lead"))
+    form = StopSharingForm(request.POST, leads=ever_shared)
+    if not form.is_valid():
+        messages.error(request, form.errors["lead"][0])
+        return _detail_page(request, conversation, status=400)
+    lead = form.cleaned_data["lead"]
+    privacy_actions.stop_sharing_with_coach_leads(conversation, None if lead is None else [lead])
+    if lead is None:
+        messages.success(request, "No longer shared with anyone: only you and the teacher can see it.")
     else:
-        actions.stop_sharing_with_lead(conversation)
-        messages.success(request, "No longer shared with your coach lead.")
+        messages.success(request, f"No longer shared with {lead.full_name}.")
     return redirect("conversation_detail", pk=conversation.pk)
 
 
@@ -170,7 +233,7 @@ def conversation_comment(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such conversation.")
     form = CommentForm(request.POST, conversation=conversation)
     if not form.is_valid():
-        return _detail_page(request, conversation, form, status=400)
+        return _detail_page(request, conversation, form=form, status=400)
     comment = actions.add_comment(
         conversation,
         request.user,
@@ -216,11 +279,11 @@ def conversation_recording(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conversations_shared_with_me(request: HttpRequest) -> HttpResponse:
-    """A coach lead's list of conversations coaches chose to share with them."""
+    """A coach lead's list of the conversations coaches share with them, by name."""
     if not request.user.is_coach_lead:
         raise PermissionDenied
     # Listing titles is a read of each conversation: logged like opening it.
     conversations = policy.read_shared_with_coach_lead(
-        request.user, Conversation.objects.select_related("author").order_by("-shared_with_lead_at")
+        request.user, Conversation.objects.select_related("author")
     )
     return render(request, "conversations/shared_with_me.html", {"conversations": conversations})

@@ -1,4 +1,4 @@
-"""Insights actions: starting and clearing away exports, reflections, sharing practice with the coach lead."""
+"""Insights actions: starting and clearing away exports, reflections."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from rapport.insights.models import Export, PracticeSharing, TrustReflection
+from rapport.insights.models import Export, TrustReflection
 from rapport.insights.tasks import make_export
 from rapport.privacy import policy
 
@@ -65,17 +65,3 @@ def save_reflection(relationship, author, checked: list[str], reflection: str) -
     return TrustReflection.objects.create(
         relationship=relationship, author=author, checked=checked, reflection=reflection
     )
-
-
-def set_practice_sharing(coach, share: bool) -> PracticeSharing:
-    """Turn sharing of the coach's practice indicators with their coach lead on or off.
-
-    Turning it on again keeps the first date, so "shared since" stays true.
-    """
-    sharing = PracticeSharing.for_coach(coach)
-    if share and sharing.shared_at is None:
-        sharing.shared_at = timezone.now()
-    elif not share:
-        sharing.shared_at = None
-    sharing.save()
-    return sharing

@@ -137,6 +137,11 @@ def my_data(export: Export, progress: Progress) -> ExportFile:
     releases = list(
         policy.releases_by(person).select_related("leader", "content_type").order_by("released_at")
     )
+    shares = list(
+        policy.coach_lead_shares_about(person)
+        .select_related("coach", "coach_lead", "content_type")
+        .order_by("shared_at", "pk")
+    )
     access_log = list(policy.access_log_for(person).order_by("seq"))
     progress(70)
     data = {
@@ -166,6 +171,18 @@ def my_data(export: Export, progress: Progress) -> ExportFile:
             }
             for release in releases
         ],
+        "shared_with_coach_leads": [
+            {
+                "record": f"{share.content_type.model} #{share.object_id}",
+                "relationship_id": share.relationship_id,
+                "shared_by": share.coach.full_name,
+                "coach_lead": share.coach_lead.full_name,
+                "shared_at": share.shared_at,
+                "ended_at": share.ended_at,
+                "why_it_ended": share.get_ended_because_display(),
+            }
+            for share in shares
+        ],
         "access_log": [
             {
                 "at": entry.at,
@@ -188,6 +205,7 @@ def my_data(export: Export, progress: Progress) -> ExportFile:
                 {**s, "rows": [(record, record_fields(record)) for record in s["records"]]} for s in sections
             ],
             "releases": releases,
+            "shares": shares,
             "access_log": access_log,
         },
     )

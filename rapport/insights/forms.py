@@ -89,14 +89,3 @@ class ReportForm(forms.Form):
             "start": self.cleaned_data["start"].strftime("%Y-%m"),
             "end": self.cleaned_data["end"].strftime("%Y-%m"),
         }
-
-
-class PracticeSharingForm(forms.Form):
-    """The coach's yes or no; the label names the coach lead(s) who would see the indicators."""
-
-    share = forms.BooleanField(required=False)
-
-    def __init__(self, *args, leads: list, **kwargs):
-        super().__init__(*args, **kwargs)
-        names = ", ".join(lead.full_name for lead in leads)
-        self.fields["share"].label = f"Share my practice indicators with my coach lead ({names})"

@@ -89,24 +89,3 @@ class TrustReflection(RelationshipRecord):
 
     def __str__(self) -> str:
         return self.access_label()
-
-
-class PracticeSharing(models.Model):
-    """A coach's choice to show their own practice indicators to their coach lead.
-
-    Off unless the coach turns it on (no row, or ``shared_at`` empty), and the
-    coach can turn it off at any time. What is shared is aggregates of the
-    coach's own behaviour across the caseload — never a teacher's name, a
-    record or a per-teacher figure (see ``indicators.practice_indicators``).
-    """
-
-    coach = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    shared_at = models.DateTimeField(null=True, blank=True, help_text="Empty: not shared.")
-
-    def __str__(self) -> str:
-        return f"practice sharing of {self.coach_id}: {'on' if self.shared_at else 'off'}"
-
-    @classmethod
-    def for_coach(cls, coach) -> PracticeSharing:
-        """The coach's choice, or an unsaved "not shared": reading never writes."""
-        return cls.objects.filter(coach=coach).first() or cls(coach=coach)

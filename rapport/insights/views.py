@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from rapport.insights import actions, exports, indicators, reports
 from rapport.insights.checklist import STATEMENTS
-from rapport.insights.forms import PracticeSharingForm, ReportForm, TrustReflectionForm
-from rapport.insights.models import Export, PracticeSharing, TrustReflection
-from rapport.people.models import User
+from rapport.insights.forms import ReportForm, TrustReflectionForm
+from rapport.insights.models import Export, TrustReflection
+from rapport.privacy import actions as privacy_actions
 from rapport.privacy import policy
-from rapport.privacy.models import Purpose
+from rapport.privacy.forms import CoachLeadsForm
+from rapport.privacy.models import PracticeShare, Purpose
 
 
 def _get_export_for(user, pk: int) -> Export:
@@ -138,20 +139,30 @@ def relationship_trust(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def practice_sharing(request: HttpRequest) -> HttpResponse:
-    """The coach's own choice to show their coach lead the aggregates of their practice."""
+    """The coach's own choice of the coach leads, by name, who see the aggregates of their practice."""
     if not request.user.is_coach:
         raise PermissionDenied
-    leads = list(User.objects.filter(coaches_led__coach=request.user).order_by("full_name"))
-    sharing = PracticeSharing.for_coach(request.user)
-    # Unticked, the checkbox sends nothing: an empty POST is still the coach's answer.
+    leads = privacy_actions.coach_leads_of(request.user)
+    shares = list(PracticeShare.objects.open().filter(coach=request.user).select_related("coach_lead"))
+    # Unticked, the checkboxes send nothing: an empty POST is still the coach's answer.
     data = request.POST if request.method == "POST" else None
-    form = PracticeSharingForm(data, initial={"share": sharing.shared_at is not None}, leads=leads)
-    if request.method == "POST" and leads and form.is_valid():
-        sharing = actions.set_practice_sharing(request.user, form.cleaned_data["share"])
-        if sharing.shared_at:
-            messages.success(request, "Your coach lead now sees your practice indicators. Stop at any time.")
+    form = CoachLeadsForm(
+        data,
+        leads=leads,
+        required=False,
+        label="Share my practice indicators with",
+        initial={"leads": [share.coach_lead for share in shares]},
+    )
+    # Someone to choose, or a share to end (with a coach lead no longer active, say).
+    may_choose = bool(shares) or leads.exists()
+    if request.method == "POST" and may_choose and form.is_valid():
+        chosen = list(form.cleaned_data["leads"])
+        privacy_actions.set_practice_shares(request.user, chosen)
+        if chosen:
+            names = ", ".join(lead.full_name for lead in chosen)
+            messages.success(request, f"Now shared with {names}. Stop at any time.")
         else:
-            messages.success(request, "Your coach lead no longer sees your practice indicators.")
+            messages.success(request, "Your practice indicators are shared with nobody.")
         return redirect("practice_sharing")
     caseload_size = indicators.practice_relationships([request.user.pk]).count()
     return render(
@@ -159,8 +170,8 @@ def practice_sharing(request: HttpRequest) -> HttpResponse:
         "insights/practice_sharing.html",
         {
             "form": form,
-            "leads": leads,
-            "sharing": sharing,
+            "may_choose": may_choose,
+            "shares": shares,
             "definitions": indicators.PRACTICE_DEFINITIONS,
             "small_caseload": caseload_size < settings.RAPPORT_MIN_GROUP_SIZE,
         },

@@ -1,4 +1,4 @@
-"""Releases of records to leaders, and the append-only access log."""
+"""Releases of records to leaders, shares with named coach leads, and the append-only access log."""
 
 from __future__ import annotations
 
@@ -57,6 +57,100 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"release of {self.content_type.model} #{self.object_id} to {self.leader}"
+
+
+class ShareEnded(models.TextChoices):
+    """Why a share with a coach lead ended."""
+
+    BY_COACH = "coach", "The coach stopped sharing"
+    NO_LONGER_LEAD = "no-longer-lead", "No longer the coach's coach lead"
+
+
+class ShareQuerySet(models.QuerySet):
+    def open(self) -> ShareQuerySet:
+        """The shares that let their coach lead read now: the one definition the policy uses."""
+        return self.filter(ended_at__isnull=True)
+
+    def end(self, because: str) -> int:
+        """End these shares for good; sharing again is a new share."""
+        return self.open().update(ended_at=timezone.now(), ended_because=because)
+
+
+class SharedWithCoachLead(models.Model):
+    """Something a coach shares with one named coach lead, from ``shared_at`` until ``ended_at``.
+
+    Access goes to the person in ``coach_lead``, chosen by name among the coach's coach leads
+    when the coach shared; nothing is ever resolved from a role or an assignment when it is
+    read. A coach-lead assignment made later never extends a share, and the end of an
+    assignment ends the share for good (``privacy.signals``): adding the assignment back
+    restores nothing. Ended shares are kept: they are the history the coach sees.
+    """
+
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    coach_lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_because = models.CharField(max_length=20, choices=ShareEnded.choices, blank=True)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["shared_at", "pk"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+def _share_constraints(*who: str, prefix: str) -> list[models.BaseConstraint]:
+    """At most one open share of the same thing with the same person; an ended share says why."""
+    return [
+        models.UniqueConstraint(
+            fields=[*who, "coach_lead"], condition=models.Q(ended_at__isnull=True), name=f"{prefix}_one_open"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(ended_at__isnull=True, ended_because="")
+            | (models.Q(ended_at__isnull=False) & ~models.Q(ended_because="")),
+            name=f"{prefix}_ended_with_a_reason",
+        ),
+    ]
+
+
+class CoachLeadShare(SharedWithCoachLead):
+    """One record (a coaching conversation) shared by its author with one named coach lead.
+
+    One row per record and person, so each can be ended on its own and the coach sees exactly
+    who reads. Issue 22 (the teacher in the conversation consents before it travels) adds its
+    consent to this row: when the teacher agreed, and whether they agreed to be named; then
+    ``ShareQuerySet.open`` also requires the consent, and a withdrawal ends the share with a
+    reason of its own. Nothing else changes: the policy reads ``open()`` rows only.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    relationship = models.ForeignKey(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="coach_lead_shares"
+    )
+
+    class Meta(SharedWithCoachLead.Meta):
+        indexes = [models.Index(fields=["coach_lead", "content_type", "object_id"])]
+        constraints = _share_constraints("content_type", "object_id", prefix="coach_lead_share")
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id} shared with {self.coach_lead}"
+
+
+class PracticeShare(SharedWithCoachLead):
+    """A coach's own practice indicators (aggregates over their caseload, never per teacher)
+    shared with one named coach lead."""
+
+    class Meta(SharedWithCoachLead.Meta):
+        constraints = _share_constraints("coach", prefix="practice_share")
+
+    def __str__(self) -> str:
+        return f"practice of {self.coach} shared with {self.coach_lead}"
 
 
 class AppendOnlyError(Exception):

@@ -21,13 +21,16 @@ The rules, in words:
   release.
 * Only the author changes or deletes a record. Only the person a record is
   about (the teacher; either peer) releases or revokes it.
-* Shared with the coach lead: a coach may share a record that offers it (a
-  coaching conversation) with the coach leads assigned to them, and take it
-  back. Those coach leads may read it, and comment, while it is shared; every
-  such read is logged. Nothing else a coach writes ever reaches a coach lead.
+* Shared with a coach lead: a coach may share a record that offers it (a
+  coaching conversation) with coach leads of theirs, each by name, and take it
+  back. The person named may read it, and comment, while the share is open;
+  every such read is logged. A share names a person, never "whoever leads this
+  coach": nothing here looks at coach-lead assignments or roles, so a later
+  assignment opens nothing (and the end of one ends the share: privacy.signals).
+  Nothing else a coach writes ever reaches a coach lead.
 * A coach may also share the aggregates of their own practice (counts and
-  shares over the whole caseload, never per teacher) with their coach leads,
-  and stop at any time.
+  shares over the whole caseload, never per teacher) with coach leads of
+  theirs, by name, and stop at any time.
 * A conversation may also be erased by the person it is about, not only by its
   author: a recording of someone is theirs to have deleted.
 
@@ -38,12 +41,11 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from rapport.people.models import CoachLeadAssignment
 from rapport.privacy import accesslog
-from rapport.privacy.models import Purpose, Release
+from rapport.privacy.models import CoachLeadShare, PracticeShare, Purpose, Release
 from rapport.relationships.models import Relationship, RelationshipRecord, Visibility
 
 VISIBLE_TO_MEMBERS = (Visibility.SHARED, Visibility.RELEASED)
@@ -237,16 +239,25 @@ def get_record_to_release(user, queryset: QuerySet, pk) -> Model:
     return record
 
 
-# --- Shared with the coach lead -----------------------------------------------------
-# For models with a ``shared_with_lead_at`` field (coaching conversations).
+# --- Shared with a named coach lead --------------------------------------------------------
+# For record models a coach may share (coaching conversations): ``privacy.CoachLeadShare`` rows.
+
+
+def _open_shares_with(user, model: type[Model]) -> QuerySet[CoachLeadShare]:
+    return CoachLeadShare.objects.open().filter(
+        coach_lead=user, content_type=ContentType.objects.get_for_model(model)
+    )
 
 
 def shared_with_coach_lead(user, queryset: QuerySet) -> QuerySet:
-    """Records their authors currently share with ``user`` as their coach lead."""
+    """Records their authors share with ``user`` by name, now."""
     if not _authenticated(user):
         return queryset.none()
-    coaches = CoachLeadAssignment.objects.filter(coach_lead=user).values("coach")
-    return queryset.filter(shared_with_lead_at__isnull=False, author__in=coaches)
+    return queryset.filter(
+        Exists(
+            _open_shares_with(user, queryset.model).filter(object_id=OuterRef("pk"), coach=OuterRef("author"))
+        )
+    )
 
 
 def visible_or_shared_with_lead(user, queryset: QuerySet) -> QuerySet:
@@ -258,8 +269,8 @@ def visible_or_shared_with_lead(user, queryset: QuerySet) -> QuerySet:
 
 
 def get_shareable_record_for(user, queryset: QuerySet, pk, *, logged: bool = True) -> Model:
-    """One record the person may see as a member or as the coach lead it is shared
-    with (404 otherwise), read and logged with the matching why-code.
+    """One record the person may see as a member or as a coach lead it is shared with
+    (404 otherwise), read and logged with the matching why-code.
 
     ``logged=False`` only for repeated reads of what one logged read already covers
     (the byte ranges a media player fetches after playback started).
@@ -272,39 +283,67 @@ def get_shareable_record_for(user, queryset: QuerySet, pk, *, logged: bool = Tru
     return record
 
 
+def _shared_with(user, record: RelationshipRecord) -> bool:
+    return shared_with_coach_lead(user, type(record).objects.filter(pk=record.pk)).exists()
+
+
 def may_play_recording(user, record: RelationshipRecord) -> bool:
     """A conversation's recording streams to its owner (the coach who made it), and to
-    the coach lead while the coach shares it with them: nobody else, not even the
-    teacher, who reads the transcript instead (issue 5: "to the owner only")."""
+    each coach lead it is shared with: nobody else, not even the teacher, who reads the
+    transcript instead (issue 5: "to the owner only")."""
     if not _authenticated(user):
         return False
     if record.author_id == user.pk and record.relationship.is_member(user):
         return True
-    return shared_with_coach_lead(user, type(record).objects.filter(pk=record.pk)).exists()
+    return _shared_with(user, record)
 
 
 def read_shared_with_coach_lead(user, queryset: QuerySet) -> list:
-    """What coaches currently share with this coach lead, read and logged."""
-    records = list(shared_with_coach_lead(user, queryset))
+    """What coaches share with this person by name now, latest share first, read and logged.
+    Each record carries ``shared_with_me_at``."""
+    shared_at = _open_shares_with(user, queryset.model).filter(object_id=OuterRef("pk")).values("shared_at")
+    records = list(
+        shared_with_coach_lead(user, queryset)
+        .annotate(shared_with_me_at=Subquery(shared_at[:1]))
+        .order_by("-shared_with_me_at", "-pk")
+    )
     accesslog.append(user, records, Purpose.SHARED_WITH_COACH_LEAD)
     return records
 
 
+def coach_lead_shares_of(user, record: RelationshipRecord) -> list[CoachLeadShare]:
+    """Who ``record`` is shared with, for someone who may read it (loaded through this module).
+
+    Its author sees every share, ended ones too (their history of who read it, and until
+    when); the others see the open ones: who can read it now.
+    """
+    shares = CoachLeadShare.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).select_related("coach_lead")
+    if record.author_id != user.pk:
+        shares = shares.open()
+    return list(shares)
+
+
+def coach_lead_shares_about(user) -> QuerySet[CoachLeadShare]:
+    """Every share, open or ended, of a record about this person (their own data export)."""
+    if not _authenticated(user):
+        return CoachLeadShare.objects.none()
+    return CoachLeadShare.objects.filter(relationship__in=coached_in(user))
+
+
 def coaches_sharing_practice_with(user) -> QuerySet:
-    """Coaches this coach lead leads who currently share their practice indicators with them.
+    """Coaches who share their practice indicators with this person by name, now.
 
     The coach lead may see those coaches' aggregates (``insights.indicators.practice_indicators``)
     and nothing else about their caseloads: no teacher, no record, no per-teacher figure.
     """
-    from rapport.insights.models import PracticeSharing
     from rapport.people.models import User
 
     if not _authenticated(user):
         return User.objects.none()
     return User.objects.filter(
-        is_active=True,
-        coach_lead_assignments__coach_lead=user,
-        pk__in=PracticeSharing.objects.filter(shared_at__isnull=False).values("coach"),
+        is_active=True, pk__in=PracticeShare.objects.open().filter(coach_lead=user).values("coach")
     )
 
 
@@ -324,10 +363,8 @@ def read_records_of(user, parent: RelationshipRecord, queryset: QuerySet) -> lis
 
 
 def may_comment_on(user, record: RelationshipRecord) -> bool:
-    """The author (while a member), and the coach lead while it is shared with them."""
-    if can_change(user, record):
-        return True
-    return shared_with_coach_lead(user, type(record).objects.filter(pk=record.pk)).exists()
+    """The author (while a member), and each coach lead it is shared with."""
+    return can_change(user, record) or _shared_with(user, record)
 
 
 def get_record_to_erase(user, queryset: QuerySet, pk) -> Model:
@@ -423,17 +460,33 @@ def access_log_for(user) -> QuerySet:
 # --- Who may receive a copy ------------------------------------------------------------
 
 
-def appreciation_copy_recipients(relationship: Relationship, recipient) -> list:
-    """Who may get a copy of an appreciation sent to ``recipient`` in this relationship:
-    nobody, unless the recipient said yes in their own space; then the leaders of the
-    relationship's school."""
+def _school_leaders(**school) -> QuerySet:
+    """Active school leaders of the schools ``school`` selects (one filter: the same role row)."""
     from rapport.people.models import Role, User
+
+    return User.objects.filter(is_active=True, roles__kind=Role.Kind.SCHOOL_LEADER, **school)
+
+
+def appreciation_copy_choices(teacher) -> QuerySet:
+    """The leaders a teacher may name to receive copies of appreciations: the school leaders of
+    the schools where they are coached."""
+    schools = coached_in(teacher).values("school")
+    return _school_leaders(roles__school__in=schools).distinct().order_by("full_name", "pk")
+
+
+def appreciation_copy_recipients(relationship: Relationship, recipient) -> list:
+    """Who may get a copy of an appreciation sent to ``recipient`` in this relationship: the
+    leaders the recipient named in their own space, each while still a leader of the
+    relationship's school. Nobody is added by a role: a new leader is copied only once named."""
     from rapport.relationships.models import TeacherSettings
 
-    if not TeacherSettings.for_teacher(recipient).copy_leader_on_appreciations:
+    settings = TeacherSettings.objects.filter(teacher=recipient).first()
+    if settings is None:
         return []
+    named = settings.appreciation_copies_to.all()
     return list(
-        User.objects.filter(
-            is_active=True, roles__kind=Role.Kind.SCHOOL_LEADER, roles__school=relationship.school_id
-        ).distinct()
+        _school_leaders(roles__school=relationship.school_id)
+        .filter(pk__in=named.values("pk"))
+        .distinct()
+        .order_by("full_name", "pk")
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from rapport.privacy.forms import PeopleField
 from rapport.relationships.models import (
     CoachSettings,
     Note,
@@ -194,15 +195,18 @@ class AppreciationForm(forms.Form):
     )
     copy_leader = forms.BooleanField(label="Send a copy to the school leader", required=False)
 
-    def __init__(self, *args, noticings, leader_copy_allowed: bool, **kwargs):
+    def __init__(self, *args, noticings, copy_to: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.noticing_list = list(noticings)
         self.fields["noticings"].queryset = Noticing.objects.filter(pk__in=[n.pk for n in self.noticing_list])
         self.fields["noticings"].label_from_instance = lambda n: (
             f"{n.noticed_on:%b} {n.noticed_on.day}: {n.body}"
         )
-        self.leader_copy_allowed = leader_copy_allowed
-        if not leader_copy_allowed:
+        self.leader_copy_allowed = bool(copy_to)
+        if copy_to:
+            names = ", ".join(leader.full_name for leader in copy_to)
+            self.fields["copy_leader"].label = f"Send a copy to {names}"
+        else:
             self.fields["copy_leader"].disabled = True
             self.fields[
                 "copy_leader"
@@ -226,7 +230,22 @@ class CoachSettingsForm(forms.ModelForm):
 
 
 class TeacherSettingsForm(forms.ModelForm):
+    """The leaders, by name, the teacher lets receive copies: ``leaders`` are those they may name."""
+
+    appreciation_copies_to = PeopleField(
+        label="Who may receive copies of appreciations",
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose among the leaders of your schools.",
+            "invalid_pk_value": "Choose among the leaders of your schools.",
+        },
+    )
+
     class Meta:
         model = TeacherSettings
-        fields = ["copy_leader_on_appreciations"]
-        labels = {"copy_leader_on_appreciations": "My school leader may receive copies of appreciations"}
+        fields = ["appreciation_copies_to"]
+
+    def __init__(self, *args, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appreciation_copies_to"].queryset = leaders

@@ -365,9 +365,11 @@ class TeacherSettings(models.Model):
     """Choices a teacher makes in their own space, about everything their coaches send."""
 
     teacher = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    copy_leader_on_appreciations = models.BooleanField(
-        default=False,
-        help_text="When a coach sends you an appreciation, your school leader may receive a copy.",
+    # Named people, never "whoever leads my school": a new leader gets no copy until named.
+    appreciation_copies_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
     )
 
     def __str__(self) -> str:

@@ -197,6 +197,18 @@ def teacher_space(request: HttpRequest) -> HttpResponse:
     """A teacher's own space: their coaches, what they released, who read their records."""
     if not request.user.is_teacher:
         raise PermissionDenied
+    return _teacher_space_page(request, _teacher_settings_form(request.user))
+
+
+def _teacher_settings_form(teacher, data=None) -> TeacherSettingsForm:
+    return TeacherSettingsForm(
+        data,
+        instance=TeacherSettings.for_teacher(teacher),
+        leaders=policy.appreciation_copy_choices(teacher),
+    )
+
+
+def _teacher_space_page(request, settings_form: TeacherSettingsForm, status: int = 200) -> HttpResponse:
     relationships = policy.coached_in(request.user).select_related("coach", "teacher", "school")
     releases = (
         policy.releases_by(request.user)
@@ -204,7 +216,6 @@ def teacher_space(request: HttpRequest) -> HttpResponse:
         .order_by("-released_at")
     )
     access_log = policy.access_log_for(request.user)[:100]
-    settings_form = TeacherSettingsForm(instance=TeacherSettings.for_teacher(request.user))
     return render(
         request,
         "relationships/teacher_space.html",
@@ -214,20 +225,23 @@ def teacher_space(request: HttpRequest) -> HttpResponse:
             "access_log": access_log,
             "settings_form": settings_form,
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def teacher_settings(request: HttpRequest) -> HttpResponse:
-    """The teacher decides, in their own space, whether their leader may be copied."""
+    """The teacher names, in their own space, the leaders who may receive copies."""
     if not request.user.is_teacher:
         raise PermissionDenied
-    form = TeacherSettingsForm(request.POST, instance=TeacherSettings.for_teacher(request.user))
-    if form.is_valid():  # one checkbox: always valid, ticked or not
-        form.save()
-    if form.instance.copy_leader_on_appreciations:
-        messages.success(request, "Your school leader may now receive copies of appreciations.")
+    form = _teacher_settings_form(request.user, request.POST)
+    if not form.is_valid():
+        return _teacher_space_page(request, form, status=400)
+    settings = form.save()
+    names = [leader.full_name for leader in settings.appreciation_copies_to.order_by("full_name")]
+    if names:
+        messages.success(request, f"Copies of appreciations may now go to {', '.join(names)}.")
     else:
         messages.success(request, "Appreciations now go to you alone.")
     return redirect("teacher_space")
@@ -382,12 +396,10 @@ def appreciation_new(request: HttpRequest, pk: int) -> HttpResponse:
         Noticing.objects.filter(relationship=relationship, author=request.user),
         Purpose.RELATIONSHIP_PAGE,
     )[:20]
-    leader_copy_allowed = bool(policy.appreciation_copy_recipients(relationship, other))
+    copy_to = policy.appreciation_copy_recipients(relationship, other)
     chosen = [n for n in noticings if str(n.pk) in request.GET.getlist("noticing")]
     initial = {"noticings": chosen, "message": "\n\n".join(n.body for n in chosen)}
-    form = AppreciationForm(
-        request.POST or None, initial=initial, noticings=noticings, leader_copy_allowed=leader_copy_allowed
-    )
+    form = AppreciationForm(request.POST or None, initial=initial, noticings=noticings, copy_to=copy_to)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -405,7 +417,8 @@ def appreciation_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
             status = 503
         else:
-            copied = " A copy went to the school leader." if appreciation.copied_to else ""
+            names = ", ".join(leader.full_name for leader in copy_to)
+            copied = f" A copy went to {names}." if appreciation.copied_to else ""
             messages.success(request, f"Appreciation sent to {other.full_name}.{copied}")
             return redirect("relationship_detail", pk=relationship.pk)
     return render(

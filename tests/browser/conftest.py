@@ -106,3 +106,22 @@ def sign_in(page):
         return page
 
     return sign_in
+
+
+def go_to(page, place: str) -> None:
+    """Follow a link of the main navigation, through the menu button as a person on a phone does."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=place).click()
+
+
+def go_to_own(page, place: str) -> None:
+    """Follow a link of the menu under the person's name (their settings, exports, tokens)."""
+    page.locator("details.user-menu > summary").click()
+    page.get_by_role("navigation", name="Your account").get_by_role("link", name=place).click()
+
+
+def toast(page):
+    """The confirmation that shows after a page's form was sent (Django's messages)."""
+    return page.get_by_role("region", name="Notifications").get_by_role("status")

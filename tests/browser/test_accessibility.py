@@ -26,6 +26,7 @@ from rapport.coaching.models import Side
 from rapport.people.models import Role
 from rapport.relationships import actions
 from tests.browser.conftest import PHONE
+from tests.conversations.samples import make_conversation
 from tests.factories import RelationshipFactory, person, waiting_follow_ups
 from tests.insights.test_reports import held_sessions
 from tests.world import World, build_world
@@ -89,6 +90,10 @@ PAGES = {
     "coverage": ("coach", lambda world: reverse("coverage")),
     "teacher's own space": ("teacher", lambda world: reverse("teacher_space")),
     "leader report": ("leader", lambda world: reverse("leader_report")),
+    "conversation, coach's view (who it is shared with)": (
+        "coach",
+        lambda w: reverse("conversation_detail", args=[make_conversation(w, shared=True).pk]),
+    ),
 }
 
 

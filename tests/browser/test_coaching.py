@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from rapport.coaching import actions
 from rapport.coaching.models import Commitment, Session
 from rapport.relationships.models import Visibility
+from tests.browser.conftest import toast
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +65,7 @@ def test_the_teacher_acknowledges_through_the_signed_link_once(page, sign_in):
     sign_in(world.coach)
     page.goto(f"/r/{world.relationship.pk}/agreement/")
     page.get_by_role("button", name="Email the acknowledgement link").click()
-    expect(page.get_by_role("status").first).to_contain_text("The link works once")
+    expect(toast(page)).to_contain_text("The link works once")
     link = next(word for word in mail.outbox[-1].body.split() if "/agreement/acknowledge/" in word)
 
     page.context.clear_cookies()

@@ -69,8 +69,8 @@ def test_import_seek_comment_and_share(page, sign_in, tmp_path):
 
     sign_in(world.coach)
     page.goto(conversation_url)
-    page.get_by_role("button", name="Share with my coach lead").click()
-    expect(page.get_by_role("status")).to_contain_text("Shared with your coach lead")
+    page.get_by_role("button", name=f"Share with {world.coach_lead.full_name}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Shared with {world.coach_lead.full_name}")
 
     sign_in(world.coach_lead)
     page.goto("/conversations/shared/")

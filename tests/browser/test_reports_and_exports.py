@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.people.models import Role
+from tests.browser.conftest import go_to, go_to_own
 from tests.factories import person
 from tests.insights.test_reports import LAST_MONTH, held_sessions
 from tests.world import build_world
@@ -26,7 +27,7 @@ def test_the_leader_report_shows_small_numbers_as_hidden(page, sign_in):
     held_sessions(world.other_relationship.school, world.other_coach, 6)
 
     sign_in(leader)
-    page.get_by_role("link", name="Reports").click()
+    go_to(page, "Reports")
     page.get_by_label("School or district").select_option(label="Test District (all schools)")
     page.get_by_label("From (month)").fill(f"{LAST_MONTH:%Y-%m}")
     page.get_by_label("To (month)").fill(f"{LAST_MONTH:%Y-%m}")
@@ -44,7 +45,7 @@ def test_the_teacher_downloads_their_data_with_the_access_log(page, sign_in, cli
     client.get(f"/released/{world.release.pk}/")  # the leader reads the released note
 
     sign_in(world.teacher)
-    page.get_by_role("link", name="Exports").click()
+    go_to_own(page, "Exports")
     page.get_by_role("button", name="Everything Rapport keeps about me (ZIP)").click()
     expect(page.get_by_role("status").first).to_contain_text("ready")
     with page.expect_download() as download_info:

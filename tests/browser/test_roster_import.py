@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.people.models import ImportRun, User
+from tests.browser.conftest import go_to
 from tests.people.oneroster_sets import SIS_1_1, zipped
 from tests.world import build_world
 
@@ -29,8 +30,7 @@ def _screenshots(page, name: str) -> None:
 def test_upload_a_plain_csv_preview_it_and_import_it(page, sign_in):
     world = build_world()
     sign_in(world.site_admin)
-    page.get_by_role("button", name="Menu").click()  # on a phone, the navigation is behind it
-    page.get_by_role("link", name="Roster import").click()
+    go_to(page, "Roster import")
     _screenshots(page, "roster-upload")
     page.get_by_label("Roster file").set_input_files(PLAIN_CSV)
     page.get_by_role("button", name="Upload and preview").click()

@@ -12,7 +12,7 @@ def _private(w):
 
 
 def _shared(w):
-    """A conversation the coach shares with the coach lead, with a recording."""
+    """A conversation the coach shares with the coach lead, by name, with a recording."""
     return {"pk": make_conversation(w, shared=True, recording=wav_bytes(0.5)).pk}
 
 
@@ -59,7 +59,16 @@ ROUTES = [
         kwargs=_private,
         get=signed_in(NOT_ALLOWED),
         post=signed_in(NOT_FOUND, coach=REDIRECT),
-        post_data=lambda w: {"share": "yes"},
+        post_data=lambda w: {"leads": [w.coach_lead.pk]},
+        notes="only its author shares it, with coach leads of theirs named one by one",
+    ),
+    Route(
+        "conversation_stop_sharing",
+        kwargs=_shared,
+        get=signed_in(NOT_ALLOWED),
+        post=signed_in(NOT_FOUND, coach=REDIRECT),
+        post_data=lambda w: {"lead": w.coach_lead.pk},
+        notes="only its author stops sharing; not the coach lead it is shared with, nor the teacher",
     ),
     Route(
         "conversation_comment",

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rapport.conversations import actions, transcripts
 from rapport.conversations.models import Conversation
+from rapport.privacy.actions import share_with_coach_leads
 from tests.world import World
 
 # Cora Coach and Tess Teacher of tests/world.py; 40 seconds in all.
@@ -48,6 +49,7 @@ def wav_bytes(seconds: float = 2.0, rate: int = 8000) -> bytes:
 
 
 def make_conversation(world: World, *, shared: bool = False, recording: bytes | None = None) -> Conversation:
+    """``shared``: with the world's coach lead, by name."""
     conversation = actions.import_conversation(
         world.relationship,
         world.coach,
@@ -58,5 +60,5 @@ def make_conversation(world: World, *, shared: bool = False, recording: bytes | 
         recording_type="audio/wav" if recording else "",
     )
     if shared:
-        actions.share_with_lead(conversation)
+        share_with_coach_leads(conversation, [world.coach_lead])
     return conversation

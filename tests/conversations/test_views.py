@@ -95,14 +95,18 @@ def test_coach_lead_sees_it_only_while_shared_and_reads_are_logged(client_as, wo
         not in client_as(world.coach_lead).get(reverse("conversations_shared_with_me")).content.decode()
     )
 
-    client_as(world.coach).post(reverse("conversation_share", args=[conversation.pk]), {"share": "yes"})
+    client_as(world.coach).post(
+        reverse("conversation_share", args=[conversation.pk]), {"leads": [world.coach_lead.pk]}
+    )
     lead = client_as(world.coach_lead)
     assert conversation.title in lead.get(reverse("conversations_shared_with_me")).content.decode()
     assert lead.get(url).status_code == 200
     purposes = set(AccessLogEntry.objects.filter(accessor=world.coach_lead).values_list("purpose", flat=True))
     assert purposes == {Purpose.SHARED_WITH_COACH_LEAD}
 
-    client_as(world.coach).post(reverse("conversation_share", args=[conversation.pk]), {"share": "no"})
+    client_as(world.coach).post(
+        reverse("conversation_stop_sharing", args=[conversation.pk]), {"lead": world.coach_lead.pk}
+    )
     assert client_as(world.coach_lead).get(url).status_code == 404
 
 
@@ -220,7 +224,7 @@ class TestRecording:
 @pytest.mark.parametrize("size", [1, 6])
 def test_list_page_query_count_is_constant(client_as, world, django_assert_num_queries, size):
     for _ in range(size):
-        make_conversation(world)
+        make_conversation(world, shared=True)
     client = client_as(world.teacher)
     url = reverse("conversation_list", args=[world.relationship.pk])
     client.get(url)
@@ -228,7 +232,7 @@ def test_list_page_query_count_is_constant(client_as, world, django_assert_num_q
         client.get(url)
 
 
-_LIST_QUERIES = 10  # the roles come with the person (rapport.people.backends)
+_LIST_QUERIES = 11  # the roles come with the person (rapport.people.backends); one for who it is shared with
 
 
 @pytest.mark.parametrize("size", [1, 6])

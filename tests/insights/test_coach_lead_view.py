@@ -1,4 +1,5 @@
-"""The coach lead view: a coach's own practice indicators, only when the coach shares them."""
+"""The coach lead view: a coach's own practice indicators, only for the coach leads the coach
+shares them with, by name."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.coaching.models import Agreement, AgreementAcknowledgement, SentSummary, Session, Side
-from rapport.insights import actions
 from rapport.insights.indicators import practice_indicators
-from rapport.insights.models import PracticeSharing
 from rapport.people.models import CoachLeadAssignment, Role
 from rapport.privacy import policy
+from rapport.privacy.actions import coach_leads_of, set_practice_shares
+from rapport.privacy.models import PracticeShare, ShareEnded
 from rapport.relationships.models import Appreciation, CoachSettings, Relationship, Visibility
 from tests.factories import NoteFactory, RelationshipFactory, person
 from tests.insights.test_indicators import TODAY, at, commitment, session
@@ -32,8 +33,11 @@ def lead_page(client_as, lead) -> str:
     return response.content.decode()
 
 
-def share(client_as, coach, on: bool = True):
-    return client_as(coach).post(reverse("practice_sharing"), {"share": "on"} if on else {})
+def share(client_as, coach, *leads):
+    """The coach saves the sharing page with ``leads`` ticked (none: shared with nobody)."""
+    # "share": the form's one checkbox before practice was shared with named coach leads.
+    data = {"leads": [lead.pk for lead in leads], "share": "on"} if leads else {}
+    return client_as(coach).post(reverse("practice_sharing"), data)
 
 
 def agreement_acknowledged_by_teacher(relationship: Relationship) -> None:
@@ -45,7 +49,7 @@ def agreement_acknowledged_by_teacher(relationship: Relationship) -> None:
 
 
 def test_sharing_is_off_by_default_and_the_lead_sees_only_the_name(world, client_as):
-    assert PracticeSharing.for_coach(world.coach).shared_at is None
+    assert not PracticeShare.objects.exists()
     page = lead_page(client_as, world.coach_lead)
     assert world.coach.full_name in page
     assert NOT_SHARED in page
@@ -54,7 +58,7 @@ def test_sharing_is_off_by_default_and_the_lead_sees_only_the_name(world, client
 
 
 def test_the_coach_opts_in_then_revokes(world, client_as):
-    response = share(client_as, world.coach)
+    response = share(client_as, world.coach, world.coach_lead)
     assert response.status_code == 302
     page = lead_page(client_as, world.coach_lead)
     assert SHARED in page
@@ -63,7 +67,7 @@ def test_the_coach_opts_in_then_revokes(world, client_as):
     assert "0 of 1 teacher within 14 days (0%)" in page
     assert "0 of 1 acknowledged (0%)" in page
 
-    assert share(client_as, world.coach, on=False).status_code == 302
+    assert share(client_as, world.coach).status_code == 302
     page = lead_page(client_as, world.coach_lead)
     assert NOT_SHARED in page
     assert SHARED not in page
@@ -72,28 +76,85 @@ def test_the_coach_opts_in_then_revokes(world, client_as):
 
 def test_the_sharing_page_names_the_lead_and_says_what_is_never_shared(world, client_as):
     page = client_as(world.coach).get(reverse("practice_sharing")).content.decode()
-    assert f"Share my practice indicators with my coach lead ({world.coach_lead.full_name})" in page
+    assert "<legend>Share my practice indicators with</legend>" in page
+    assert f"{world.coach_lead.full_name}</label>" in page
     assert "Any teacher's name." in page
     assert "You coach only a few teachers" in page
 
 
 def test_a_coach_without_a_coach_lead_cannot_turn_sharing_on(world, client_as):
-    response = share(client_as, world.other_coach)
+    for leads in ([], [world.coach_lead], [world.leader]):
+        response = share(client_as, world.other_coach, *leads)
+        assert response.status_code == 400
+        assert "No coach lead is assigned to you" in response.content.decode()
+    assert not PracticeShare.objects.exists()
+
+
+def test_sharing_with_someone_who_does_not_lead_the_coach_is_refused(world, client_as):
+    response = share(client_as, world.coach, world.leader)
     assert response.status_code == 400
-    assert "No coach lead is assigned to you" in response.content.decode()
-    assert not PracticeSharing.objects.filter(coach=world.other_coach).exists()
+    assert "You can share only with your own coach leads." in response.content.decode()
+    assert not PracticeShare.objects.exists()
+    with pytest.raises(ValueError, match="not a coach lead"):
+        set_practice_shares(world.coach, [world.leader])
 
 
-def test_turning_it_on_again_keeps_the_first_date(world):
-    first = actions.set_practice_sharing(world.coach, True).shared_at
-    assert actions.set_practice_sharing(world.coach, True).shared_at == first
+def test_saving_again_keeps_the_first_date(world):
+    set_practice_shares(world.coach, [world.coach_lead])
+    first = PracticeShare.objects.get().shared_at
+    set_practice_shares(world.coach, [world.coach_lead])
+    assert PracticeShare.objects.get().shared_at == first
+
+
+def test_an_assignment_added_in_the_admin_site_shows_a_leader_nothing(world, client_as):
+    share(client_as, world.coach, world.coach_lead)
+    response = client_as(world.site_admin).post(
+        reverse("admin:people_coachleadassignment_add"),
+        {"coach_lead": world.leader.pk, "coach": world.coach.pk},
+    )
+    assert response.status_code == 302
+    Role.objects.create(
+        user=world.leader, kind=Role.Kind.COACH_LEAD, district=world.relationship.school.district
+    )
+    page = lead_page(client_as, world.leader)
+    assert world.coach.full_name in page  # the assignment shows the name, and nothing more
+    assert NOT_SHARED in page
+    assert SHARED not in page
+    assert list(policy.coaches_sharing_practice_with(world.leader)) == []
+
+
+def test_a_second_coach_lead_sees_nothing_until_the_coach_ticks_them(world, client_as):
+    second = person(Role.Kind.COACH_LEAD, world.relationship.school, full_name="Sam Secondlead")
+    share(client_as, world.coach, world.coach_lead)
+    CoachLeadAssignment.objects.create(coach_lead=second, coach=world.coach)
+    assert NOT_SHARED in lead_page(client_as, second)
+    page = client_as(world.coach).get(reverse("practice_sharing")).content.decode()
+    assert f"Shared with</strong> {world.coach_lead.full_name}" in page
+    assert "Sam Secondlead" in page  # a choice, unticked
+
+    share(client_as, world.coach, second)
+    assert SHARED in lead_page(client_as, second)
+    assert NOT_SHARED in lead_page(client_as, world.coach_lead)
+
+
+def test_ending_the_assignment_ends_the_share_for_good(world, client_as):
+    share(client_as, world.coach, world.coach_lead)
+    assignment = CoachLeadAssignment.objects.get(coach_lead=world.coach_lead, coach=world.coach)
+    response = client_as(world.site_admin).post(
+        reverse("admin:people_coachleadassignment_delete", args=[assignment.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert list(policy.coaches_sharing_practice_with(world.coach_lead)) == []
+    CoachLeadAssignment.objects.create(coach_lead=world.coach_lead, coach=world.coach)
+    assert NOT_SHARED in lead_page(client_as, world.coach_lead)
+    assert PracticeShare.objects.get().ended_because == ShareEnded.NO_LONGER_LEAD
 
 
 def test_a_lead_who_does_not_lead_the_coach_never_sees_their_indicators(world, client_as):
     school = world.relationship.school
     stranger_lead = person(Role.Kind.COACH_LEAD, school, full_name="Lou Elsewhere")
     CoachLeadAssignment.objects.create(coach_lead=stranger_lead, coach=world.other_coach)
-    share(client_as, world.coach)
+    share(client_as, world.coach, world.coach_lead)
     page = lead_page(client_as, stranger_lead)
     assert world.coach.full_name not in page
     assert SHARED not in page
@@ -109,7 +170,7 @@ def test_no_teacher_name_nor_confidential_text_reaches_the_lead(world, client_as
     world.teacher.save()
     NoteFactory(relationship=world.relationship, body=note_sentinel, visibility=Visibility.SHARED)
     session(world.relationship, timezone.localdate())
-    share(client_as, world.coach)
+    share(client_as, world.coach, world.coach_lead)
     page = lead_page(client_as, world.coach_lead)
     assert SHARED in page
     for secret in (name_sentinel, note_sentinel, world.other_teacher.full_name, world.teacher.email):
@@ -181,7 +242,7 @@ def test_a_coach_with_no_caseload_has_no_rates(world):
 def _led_coach_with_history(lead, school, n: int) -> None:
     coach = person(Role.Kind.COACH, school, full_name=f"Coach number {n}")
     CoachLeadAssignment.objects.create(coach_lead=lead, coach=coach)
-    actions.set_practice_sharing(coach, True)
+    set_practice_shares(coach, list(coach_leads_of(coach)))
     CoachSettings.objects.create(coach=coach)
     for _ in range(2):
         relationship = RelationshipFactory(coach=coach, school=school)

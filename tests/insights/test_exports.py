@@ -17,7 +17,9 @@ from openpyxl import load_workbook
 from rapport.insights import actions, exports
 from rapport.insights.models import Export
 from rapport.privacy import policy
+from rapport.privacy.actions import stop_sharing_with_coach_leads
 from rapport.privacy.models import AccessLogEntry, Purpose
+from tests.conversations.samples import make_conversation
 from tests.factories import NoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,28 @@ def test_my_data_holds_the_access_log(world, client_as):
     ]
     assert "Who accessed your records" in page
     assert world.leader.full_name in page
+
+
+def test_my_data_says_who_conversations_about_me_were_shared_with(world):
+    conversation = make_conversation(world, shared=True)
+    stop_sharing_with_coach_leads(conversation)
+    make_conversation(world, shared=True)
+    data, page = unzip(made(world.teacher, Export.Kind.MY_DATA))
+    shares = [
+        (s["shared_by"], s["coach_lead"], s["ended_at"] is None) for s in data["shared_with_coach_leads"]
+    ]
+    ended, still_open = (
+        (world.coach.full_name, world.coach_lead.full_name, False),
+        (
+            world.coach.full_name,
+            world.coach_lead.full_name,
+            True,
+        ),
+    )
+    assert shares == [ended, still_open]
+    assert "What your coaches shared with their coach leads" in page
+    other, _ = unzip(made(world.other_teacher, Export.Kind.MY_DATA))
+    assert other["shared_with_coach_leads"] == []
 
 
 def test_reading_for_the_export_is_itself_logged_as_an_export(world):

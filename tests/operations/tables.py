@@ -100,7 +100,7 @@ def fill_the_tables_the_demo_leaves_empty(demo: DemoDistrict) -> None:
     )
     # No action writes these: the settings pages save their forms straight into them.
     CoachSettings.objects.create(coach=coach, weekly_appreciation_target=5)
-    TeacherSettings.objects.create(teacher=teacher, copy_leader_on_appreciations=True)
+    TeacherSettings.objects.create(teacher=teacher).appreciation_copies_to.set([leader])
 
     # Django's and django-axes' own tables.
     Client().force_login(teacher)  # a session row, and axes' log of the sign-in

@@ -34,6 +34,8 @@ from hypothesis import strategies as st
 
 import rapport
 from rapport.insights import reports
+from rapport.privacy import policy
+from rapport.privacy.actions import coach_leads_of
 from rapport.relationships.models import Note, Noticing
 from tests.authz import BAD_REQUEST, OK, REDIRECT, all_routes
 from tests.conversations.samples import make_conversation
@@ -48,7 +50,7 @@ FORM_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "rapport.relationships.forms.AnswerForm": lambda w: {"coach": w.coach},
     "rapport.relationships.forms.AppreciationForm": lambda w: {
         "noticings": Noticing.objects.filter(relationship=w.relationship),
-        "leader_copy_allowed": True,
+        "copy_to": [w.leader],
     },
     "rapport.people.forms.EmailAuthenticationForm": lambda w: {"request": None},
     "rapport.coaching.forms.DecisionForm": lambda w: {"relationship": w.relationship},
@@ -56,7 +58,11 @@ FORM_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "rapport.coaching.forms.CommitmentForm": lambda w: {"relationship": w.relationship},
     "rapport.conversations.forms.SpeakerRolesForm": lambda w: {"conversation": _conversation(w)},
     "rapport.conversations.forms.CommentForm": lambda w: {"conversation": _conversation(w)},
-    "rapport.insights.forms.PracticeSharingForm": lambda w: {"leads": [w.coach_lead]},
+    "rapport.privacy.forms.CoachLeadsForm": lambda w: {"leads": coach_leads_of(w.coach)},
+    "rapport.privacy.forms.StopSharingForm": lambda w: {"leads": coach_leads_of(w.coach)},
+    "rapport.relationships.forms.TeacherSettingsForm": lambda w: {
+        "leaders": policy.appreciation_copy_choices(w.teacher)
+    },
     "rapport.insights.forms.ReportForm": lambda w: {
         "scope": reports.scope_for(w.leader),
         "today": timezone.localdate(),

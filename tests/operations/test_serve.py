@@ -31,7 +31,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 240) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert process.poll() is None, "make serve stopped:\n" + process.stdout.read()
@@ -108,41 +108,43 @@ def served(tmp_path):
 
 def _sign_in(base: str, email: str) -> requests.Session:
     session = requests.Session()
-    page = session.get(base + "/accounts/login/")
+    page = session.get(base + "/accounts/login/", timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     answer = session.post(
         base + "/accounts/login/",
         data={"username": email, "password": "demo-password", "csrfmiddlewaretoken": token},
         headers={"Referer": base + "/accounts/login/"},
+        timeout=30,
     )
     assert answer.url == base + "/", f"signing in as {email} ended at {answer.url}"
     return session
 
 
 def test_make_serve_serves_the_demo_as_production_does(served):
-    login = requests.get(served + "/accounts/login/", timeout=10)
+    login = requests.get(served + "/accounts/login/", timeout=30)
     assert login.status_code == 200
     stylesheet = re.search(r'href="(/static/rapport/app\.[0-9a-f]{12}\.css)"', login.text)
     assert stylesheet, "static files carry whitenoise's hashed names"
-    css = requests.get(served + stylesheet.group(1), timeout=10)
+    css = requests.get(served + stylesheet.group(1), timeout=30)
     assert css.status_code == 200
     assert "immutable" in css.headers["Cache-Control"]
 
-    missing = requests.get(served + "/no-such-page/", timeout=10)
+    missing = requests.get(served + "/no-such-page/", timeout=30)
     assert missing.status_code == 404
     assert "Traceback" not in missing.text
     assert "DEBUG = True" not in missing.text
 
     coach = _sign_in(served, "coach@example.org")
-    form = coach.get(served + "/exports/")
+    form = coach.get(served + "/exports/", timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
     started = coach.post(
         served + "/exports/",
         data={"kind": "caseload-csv", "csrfmiddlewaretoken": token},
         headers={"Referer": served + "/exports/"},
+        timeout=30,
     )
     assert started.status_code == 200
     deadline = time.monotonic() + 60
-    while "Download" not in coach.get(started.url).text:
+    while "Download" not in coach.get(started.url, timeout=30).text:
         assert time.monotonic() < deadline, "the background worker never made the export"
         time.sleep(1)

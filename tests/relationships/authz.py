@@ -77,9 +77,9 @@ ROUTES = [
     Route(
         "teacher_settings",
         get=signed_in(NOT_ALLOWED),
-        post=signed_in(FORBIDDEN, teacher=REDIRECT, other_teacher=REDIRECT),
-        post_data=lambda w: {"copy_leader_on_appreciations": "on"},
-        notes="each teacher sets their own; nobody else has one to set",
+        post=signed_in(FORBIDDEN, teacher=REDIRECT, other_teacher=BAD_REQUEST),
+        post_data=lambda w: {"appreciation_copies_to": [w.leader.pk]},
+        notes="each teacher names leaders of their own schools: the leader is not the other teacher's",
     ),
     Route("coverage", get=COACH_ONLY_PAGE),
     Route(

@@ -1,4 +1,5 @@
-"""Noticing the good, and appreciations: what is sent, to whom, and the leader copy only by consent."""
+"""Noticing the good, and appreciations: what is sent, to whom, and copies only to the leaders the
+teacher named."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
+from rapport.people.models import Role, User
 from rapport.relationships import actions
 from rapport.relationships.models import Appreciation, Note, Noticing, TeacherSettings
 from rapport.web import mail as rapport_mail
+from tests.factories import person
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +73,36 @@ def test_appreciation_is_emailed_to_the_teacher_with_the_noticing(world, client_
     assert NOTICED in page.content.decode()
 
 
-def test_leader_is_copied_only_when_the_teacher_allows(world, client_as):
-    client = client_as(world.teacher)
-    response = client.post(reverse("teacher_settings"), {"copy_leader_on_appreciations": "on"})
+def name_for_copies(client, *leaders):
+    """The teacher ticks these leaders (none: copies go to nobody) and saves."""
+    # "copy_leader_on_appreciations": the one checkbox before copies went to named leaders.
+    data = {"appreciation_copies_to": [leader.pk for leader in leaders]}
+    if leaders:
+        data["copy_leader_on_appreciations"] = "on"
+    return client.post(reverse("teacher_settings"), data)
+
+
+def send_with_copy(client_as, world, message: str):
+    url = reverse("appreciation_new", args=[world.relationship.pk])
+    response = client_as(world.coach).post(url, {"message": message, "copy_leader": "on"})
     assert response.status_code == 302
-    assert TeacherSettings.objects.get(teacher=world.teacher).copy_leader_on_appreciations
+    return mail.outbox[-1]
+
+
+def test_leader_is_copied_only_when_the_teacher_names_them(world, client_as):
+    client = client_as(world.teacher)
+    page = client.get(reverse("teacher_space")).content.decode()
+    assert f"{world.leader.full_name}</label>" in page
+    assert world.other_leader.full_name not in page  # not a leader of the teacher's school
+    response = name_for_copies(client, world.leader)
+    assert response.status_code == 302
+    assert list(TeacherSettings.objects.get(teacher=world.teacher).appreciation_copies_to.all()) == [
+        world.leader
+    ]
 
     coach = client_as(world.coach)
     url = reverse("appreciation_new", args=[world.relationship.pk])
+    assert f"Send a copy to {world.leader.full_name}" in coach.get(url).content.decode()
     coach.post(url, {"message": "Your exit tickets were short and telling."})
     coach.post(url, {"message": "The quiet signal worked beautifully.", "copy_leader": "on"})
     without_copy, with_copy = mail.outbox
@@ -89,10 +114,61 @@ def test_leader_is_copied_only_when_the_teacher_allows(world, client_as):
     assert Appreciation.objects.filter(copied_to=world.leader.email).count() == 1
 
     # The teacher changes their mind: no more copies.
-    client_as(world.teacher).post(reverse("teacher_settings"), {})
-    coach = client_as(world.coach)
-    coach.post(url, {"message": "Thank you for the welcome.", "copy_leader": "on"})
-    assert mail.outbox[-1].cc == []
+    name_for_copies(client_as(world.teacher))
+    assert send_with_copy(client_as, world, "Thank you for the welcome.").cc == []
+
+
+def admin_adds_school_leader(client_as, world, full_name: str, email: str) -> User:
+    """A site administrator adds a person with a school-leader role at the teacher's school."""
+    school = world.relationship.school
+    response = client_as(world.site_admin).post(
+        reverse("admin:people_user_add"),
+        {
+            "full_name": full_name,
+            "email": email,
+            "sourced_id": "",
+            "is_active": "on",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-MIN_NUM_FORMS": "0",
+            "roles-MAX_NUM_FORMS": "1000",
+            "roles-0-kind": Role.Kind.SCHOOL_LEADER,
+            "roles-0-district": school.district_id,
+            "roles-0-school": school.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return User.objects.get(email=email)
+
+
+def test_a_leader_added_later_gets_no_copy_until_the_teacher_names_them(world, client_as):
+    name_for_copies(client_as(world.teacher), world.leader)
+    newcomer = admin_adds_school_leader(client_as, world, "Nadia Newprincipal", "nadia@example.test")
+    assert newcomer.is_leader
+
+    assert send_with_copy(client_as, world, "Your anchor chart is everywhere now.").cc == [world.leader.email]
+    page = client_as(world.teacher).get(reverse("teacher_space")).content.decode()
+    assert "Nadia Newprincipal</label>" in page  # a choice, not ticked for them
+
+    name_for_copies(client_as(world.teacher), world.leader, newcomer)
+    assert sorted(send_with_copy(client_as, world, "Lovely wait time.").cc) == sorted(
+        [world.leader.email, newcomer.email]
+    )
+
+
+def test_a_named_leader_who_leaves_the_school_gets_no_more_copies(world, client_as):
+    name_for_copies(client_as(world.teacher), world.leader)
+    Role.objects.filter(user=world.leader).delete()
+    assert send_with_copy(client_as, world, "Your room felt calm and busy.").cc == []
+
+
+def test_a_teacher_can_name_only_the_leaders_of_their_schools(world, client_as):
+    elsewhere = person(Role.Kind.COACH_LEAD, world.relationship.school, full_name="Not A Leader")
+    for stranger in (world.other_leader, world.coach, elsewhere):
+        response = name_for_copies(client_as(world.teacher), stranger)
+        assert response.status_code == 400
+        assert "Choose among the leaders of your schools." in response.content.decode()
+    assert not TeacherSettings.objects.exists()
 
 
 def test_an_outsider_cannot_send_or_read(world, client_as):
