@@ -15,7 +15,7 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     # Signing in and out (rapport/people/signin.py); the password pages only while passwords are on.
     path("accounts/login/", signin.SignInView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", signin.SignOutView.as_view(), name="logout"),
     path("accounts/sso/start/", signin.start, name="sso_start"),
     path("accounts/sso/callback/", signin.callback, name="sso_callback"),
     path("accounts/sso/refused/<slug:reason>/", signin.refused, name="sso_refused"),

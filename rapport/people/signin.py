@@ -12,7 +12,9 @@ import functools
 import logging
 
 from django.conf import settings
-from django.contrib.auth.views import LoginView
+from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +29,7 @@ from rapport.people.sso import Refusal, SignInRefused
 logger = logging.getLogger(__name__)
 
 REFUSED_EMAIL_SESSION_KEY = "sso_refused_email"
+SSO_BACKEND = f"{sso.DistrictSignInBackend.__module__}.{sso.DistrictSignInBackend.__qualname__}"
 
 
 def allow_the_provider_button(response: HttpResponseBase) -> HttpResponseBase:
@@ -41,6 +44,12 @@ class SignInView(LoginView):
 
     authentication_form = EmailAuthenticationForm
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if sso.enabled():  # the provider's button comes first; the email field waits its turn
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
     def post(self, request, *args, **kwargs):
         if not settings.RAPPORT_PASSWORD_SIGN_IN:
             context = self.get_context_data(password_refused=True)
@@ -49,6 +58,21 @@ class SignInView(LoginView):
 
     def render_to_response(self, context, **response_kwargs):
         return allow_the_provider_button(super().render_to_response(context, **response_kwargs))
+
+
+class SignOutView(LogoutView):
+    """Signs out of Rapport; the district account stays signed in, so a shared computer says so."""
+
+    def post(self, request, *args, **kwargs):
+        through_the_provider = request.session.get(BACKEND_SESSION_KEY) == SSO_BACKEND
+        response = super().post(request, *args, **kwargs)
+        if through_the_provider:
+            messages.info(
+                request,
+                "You are signed out of Rapport. Your district account may still be signed in in this "
+                "browser: on a shared computer, sign out of it too.",
+            )
+        return response
 
 
 def with_password_sign_in(view):
