@@ -138,23 +138,20 @@ def running_provider(redirect_uris: list[str], folder: Path) -> Iterator[OpenIDP
     node = node_or_skip()
     config = folder / "oidc-provider.json"
     config.write_text(json.dumps(_configuration(redirect_uris)))
-    process = subprocess.Popen(
-        [node, str(SCRIPT), str(config)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield OpenIDProvider(issuer=_issuer_announced_by(process), process=process)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
-        process.stderr.close()
+    # Its warnings go to a file: a pipe nobody reads would stall it once full.
+    with (folder / "oidc-provider.log").open("w+") as log:
+        process = subprocess.Popen(
+            [node, str(SCRIPT), str(config)], cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True
+        )
+        try:
+            yield OpenIDProvider(issuer=_issuer_announced_by(process, log), process=process)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            process.stdout.close()
 
 
-def _issuer_announced_by(process: subprocess.Popen) -> str:
+def _issuer_announced_by(process: subprocess.Popen, log) -> str:
     deadline = time.monotonic() + START_TIMEOUT
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
@@ -168,4 +165,5 @@ def _issuer_announced_by(process: subprocess.Popen) -> str:
                 if not line:  # it exited
                     break
     process.kill()
-    raise RuntimeError(f"the OpenID provider did not start:\n{process.stderr.read()}")
+    log.seek(0)
+    raise RuntimeError(f"the OpenID provider did not start:\n{log.read()}")

@@ -66,8 +66,8 @@ class SignOutView(LogoutView):
     def post(self, request, *args, **kwargs):
         through_the_provider = request.session.get(BACKEND_SESSION_KEY) == SSO_BACKEND
         response = super().post(request, *args, **kwargs)
-        if through_the_provider:
-            messages.info(
+        if through_the_provider:  # a warning, which stays on screen until read
+            messages.warning(
                 request,
                 "You are signed out of Rapport. Your district account may still be signed in in this "
                 "browser: on a shared computer, sign out of it too.",
