@@ -75,10 +75,13 @@ def assert_refused(client, response, reason: Refusal) -> str:
 
 
 def test_a_person_on_the_roster_signs_in_and_lands_where_they_were_going(client, single_sign_on, tess):
-    response = sign_in(client, single_sign_on, "tess", next_url="/my/")
+    back_to_rapport = single_sign_on.sign_in(start(client, "/my/")["Location"], "tess")
+    session_before = client.session.session_key  # the anonymous session that holds state and nonce
+    response = client.get(back_to_rapport)
     assert response.status_code == 302
     assert response["Location"] == "/my/"
     assert signed_in_as(client) == tess
+    assert client.session.session_key != session_before  # a new session key: no fixation
     # Loaded with the roles in one query on every later request, as after a password sign-in.
     assert client.session["_auth_user_backend"] == "rapport.people.sso.DistrictSignInBackend"
     assert client.get(reverse("home")).wsgi_request.user == tess
