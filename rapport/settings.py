@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rapport.web.context_processors.navigation",
+                "rapport.people.context_processors.sign_in",
             ],
             # The parts every page uses (icons, the one date format): no {% load %} needed.
             "builtins": ["rapport.web.templatetags.ui"],
@@ -140,6 +141,8 @@ AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rapport.people.backends.RolesWithUserBackend",
+    # Signs in only a sign-in that comes back from the district's identity provider.
+    "rapport.people.sso.DistrictSignInBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -164,6 +167,24 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Single sign-on with the district's identity provider over OpenID Connect (rapport/people/sso.py,
+# docs/configuration.md): on when the issuer, the client id and its secret are all set.
+RAPPORT_OIDC_ISSUER = env_str("RAPPORT_OIDC_ISSUER")
+RAPPORT_OIDC_BUTTON_LABEL = env_str("RAPPORT_OIDC_BUTTON_LABEL", "Sign in with your district account")
+RAPPORT_OIDC_EMAIL_CLAIM = env_str("RAPPORT_OIDC_EMAIL_CLAIM", "email")
+RAPPORT_OIDC_EMAIL_VERIFIED_CLAIM = env_str("RAPPORT_OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
+RAPPORT_OIDC_ALLOWED_DOMAINS = [domain.lower() for domain in env_list("RAPPORT_OIDC_ALLOWED_DOMAINS")]
+RAPPORT_OIDC_CREATE_ACCOUNTS = env_bool("RAPPORT_OIDC_CREATE_ACCOUNTS", False)
+# Off: the sign-in page shows only the provider's button, and there is no password reset.
+RAPPORT_PASSWORD_SIGN_IN = env_bool("RAPPORT_PASSWORD_SIGN_IN", True)
+# mozilla-django-oidc's own settings; the provider's endpoints come from its discovery document.
+OIDC_RP_CLIENT_ID = env_str("RAPPORT_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("RAPPORT_OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("RAPPORT_OIDC_SCOPES", "openid email profile")
+OIDC_TIMEOUT = env_int("RAPPORT_OIDC_TIMEOUT", 10)
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 
 # --- Email --------------------------------------------------------------------------
 # Console by default; SMTP as soon as EMAIL_HOST is set.

@@ -44,3 +44,16 @@ MEDIA_ROOT = Path(
 )
 # Never a real bucket, whatever the shell's environment says: the S3 tests start their own.
 STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+
+# Single sign-on is off and password sign-in on, whatever the shell's environment says: the tests
+# that sign in with a provider start their own (tests/oidc_provider.py).
+RAPPORT_OIDC_ISSUER = ""
+OIDC_RP_CLIENT_ID = ""
+OIDC_RP_CLIENT_SECRET = ""
+OIDC_RP_SCOPES = "openid email profile"
+RAPPORT_OIDC_BUTTON_LABEL = "Sign in with your district account"
+RAPPORT_OIDC_EMAIL_CLAIM = "email"
+RAPPORT_OIDC_EMAIL_VERIFIED_CLAIM = "email_verified"
+RAPPORT_OIDC_ALLOWED_DOMAINS = []
+RAPPORT_OIDC_CREATE_ACCOUNTS = False
+RAPPORT_PASSWORD_SIGN_IN = True

@@ -4,24 +4,51 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from rapport.people.forms import EmailAuthenticationForm, FirstPasswordResetForm
+from rapport.people import signin
+from rapport.people.forms import FirstPasswordResetForm
+from rapport.people.signin import with_password_sign_in
 from rapport.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("privacy/", web_views.privacy_promise, name="privacy_promise"),
     path("healthz", web_views.healthz, name="healthz"),
+    # Signing in and out (rapport/people/signin.py); the password pages only while passwords are on.
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("accounts/logout/", signin.SignOutView.as_view(), name="logout"),
+    path("accounts/sso/start/", signin.start, name="sso_start"),
+    path("accounts/sso/callback/", signin.callback, name="sso_callback"),
+    path("accounts/sso/refused/<slug:reason>/", signin.refused, name="sso_refused"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="login",
+        "accounts/password_change/",
+        with_password_sign_in(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        with_password_sign_in(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
     ),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=FirstPasswordResetForm),
+        with_password_sign_in(auth_views.PasswordResetView.as_view(form_class=FirstPasswordResetForm)),
         name="password_reset",
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path(
+        "accounts/password_reset/done/",
+        with_password_sign_in(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        with_password_sign_in(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        with_password_sign_in(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path("", include("rapport.people.urls")),
     path("", include("rapport.relationships.urls")),
     path("", include("rapport.privacy.urls")),

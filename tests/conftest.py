@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection as db_connection
 
+from tests import oidc_provider as district_provider
 from tests.world import World, build_world
 
 
@@ -145,3 +146,34 @@ def rq_worker(transactional_db, settings):
     }
     yield RQWorker(env=env, redis_url=url)
     connection_.flushdb()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(live_server, tmp_path_factory) -> district_provider.OpenIDProvider:
+    """A real OpenID provider (tests/oidc_provider.py) for this test worker, which sends people back
+    to the test client's host and to the browser tests' live server."""
+    callback = "/accounts/sso/callback/"
+    redirect_uris = [f"http://testserver{callback}", f"{live_server.url}{callback}"]
+    with district_provider.running_provider(redirect_uris, tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider
+
+
+@pytest.fixture
+def single_sign_on(settings, oidc_provider) -> district_provider.OpenIDProvider:
+    """Rapport signs in with the test provider, for addresses at its district's domain."""
+    settings.RAPPORT_OIDC_ISSUER = oidc_provider.issuer
+    settings.OIDC_RP_CLIENT_ID = district_provider.CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = district_provider.CLIENT_SECRET
+    settings.RAPPORT_OIDC_ALLOWED_DOMAINS = [district_provider.DOMAIN]
+    return oidc_provider
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say once why the single sign-on tests did not run (a machine without Node)."""
+    reasons = {
+        report.longrepr[2]
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and district_provider.SKIP_REASON_PREFIX in report.longrepr[2]
+    }
+    for reason in sorted(reasons):
+        terminalreporter.write_line(f"SKIPPED: {reason.removeprefix('Skipped: ')}")

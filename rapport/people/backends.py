@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
@@ -34,6 +35,12 @@ class RolesWithUserBackend(ModelBackend):
     """
 
     _sql_by_database: dict[tuple[str, str], str] = {}  # (alias, vendor): GROUP_CONCAT or STRING_AGG
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # With password sign-in off, no form anywhere (the administration's included) takes one.
+        if not settings.RAPPORT_PASSWORD_SIGN_IN:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
     def get_user(self, user_id):
         try:
