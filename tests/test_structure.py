@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from importlib import metadata
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Pinned packages that are never imported by name: servers, drivers and hashers that Django or
@@ -67,3 +70,40 @@ def test_templates_live_in_one_place():
         str(path.relative_to(ROOT)) for path in (ROOT / "rapport").glob("*/templates/**/*") if path.is_file()
     ]
     assert not elsewhere, f"templates outside rapport/templates/: {elsewhere}"
+
+
+def _imports_of_tests(source: str, name: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source, filename=name)):
+        modules = []
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+        found += [
+            f"{name}:{node.lineno}: imports {module}" for module in modules if module.split(".")[0] == "tests"
+        ]
+    return found
+
+
+@pytest.mark.parametrize("folder", ["rapport", "bench"])
+def test_what_ships_and_the_bench_never_import_the_tests(folder):
+    """Issue 21: the test suite is not part of Rapport; what both need lives under rapport/ or bench/."""
+    paths = sorted((ROOT / folder).rglob("*.py"))
+
+    found = [
+        problem
+        for path in paths
+        for problem in _imports_of_tests(path.read_text(), str(path.relative_to(ROOT)))
+    ]
+
+    assert found == []
+
+
+def test_the_check_finds_an_import_of_the_tests():
+    source = "import json\nfrom tests.people import roster_files\nimport tests.factories as factories\n"
+
+    assert _imports_of_tests(source, "bench/x.py") == [
+        "bench/x.py:2: imports tests.people",
+        "bench/x.py:3: imports tests.factories",
+    ]

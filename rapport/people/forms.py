@@ -33,7 +33,7 @@ class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label="Roster file",
         max_length=255,  # ImportRun.file_name
-        help_text="A OneRoster 1.1 zip (orgs.csv and users.csv) or a plain CSV (name, email, school, role).",
+        help_text="A OneRoster zip (1.1 or 1.2) or a plain CSV (name, email, school, role).",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,.csv"}),
     )
     format = forms.ChoiceField(

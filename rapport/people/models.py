@@ -171,20 +171,24 @@ class CoachLeadAssignment(models.Model):
 class ImportRun(models.Model):
     """One roster upload and what became of it, for the run page and the history.
 
-    The uploaded file's bytes wait in ``upload`` only until the background task
-    has read them, then are dropped: a roster is not coaching content, but
-    there is no reason to keep a copy of it.
+    An upload is first previewed (queued, running, previewed): nothing is written
+    until an administrator confirms it (``confirmed``), when it runs again and
+    imports (succeeded or failed), or discards it (discarded). The uploaded
+    file's bytes wait in ``upload`` only until then, and are dropped: a roster is
+    not coaching content, but there is no reason to keep a copy of it.
     """
 
     class Format(models.TextChoices):
-        ONEROSTER = "oneroster", "OneRoster 1.1 CSV"
+        ONEROSTER = "oneroster", "OneRoster CSV"
         CSV = "csv", "Plain CSV"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
+        PREVIEWED = "previewed", "Ready to import"
+        SUCCEEDED = "succeeded", "Imported"
         FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded"
 
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -194,6 +198,8 @@ class ImportRun(models.Model):
         max_length=10, choices=Format.choices, blank=True, help_text="Empty until detected from the file."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    confirmed = models.BooleanField(default=False, help_text="The administrator asked to import the preview.")
+    stage = models.CharField(max_length=10, blank=True, help_text="What a running import is doing.")
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)

@@ -8,14 +8,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from rapport.insights import indicators
 from rapport.people.forms import RosterUploadForm
 from rapport.people.models import ImportRun, Role, School, User
 from rapport.people.roster import Summary
-from rapport.people.tasks import start_roster_import
+from rapport.people.tasks import confirm_roster_import, discard_roster_import, start_roster_import
 from rapport.privacy import policy
 
 
@@ -65,7 +65,7 @@ def _import_runs() -> QuerySet[ImportRun]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_import(request: HttpRequest) -> HttpResponse:
-    """Upload a roster; the import runs in the background and the run page follows it."""
+    """Upload a roster; its preview runs in the background and the run page follows it."""
     _require_role(request.user, Role.Kind.SITE_ADMIN)
     form = RosterUploadForm()
     if request.method == "POST":
@@ -80,14 +80,39 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     return render(request, "people/roster_import.html", context, status=status)
 
 
+def _import_run_for_admin(request: HttpRequest, pk: int) -> ImportRun:
+    _require_role(request.user, Role.Kind.SITE_ADMIN)
+    return get_object_or_404(_import_runs(), pk=pk)
+
+
 @login_required
 def roster_import_run(request: HttpRequest, pk: int) -> HttpResponse:
-    """One import: status, progress, counts and every problem. htmx polls it while it runs."""
-    _require_role(request.user, Role.Kind.SITE_ADMIN)
-    run = get_object_or_404(_import_runs(), pk=pk)
+    """One import: progress, then its preview (to confirm or discard), then what it did, or every problem.
+
+    htmx polls it while the run is queued or running.
+    """
+    run = _import_run_for_admin(request, pk)
     context = {"run": run, "summary": Summary.from_json(run.counts) if run.counts else None}
     if request.htmx:
-        # 286 tells htmx to stop polling: the run is over.
+        # 286 tells htmx to stop polling: the run is over (or waits for the administrator).
         status = 200 if run.is_active else 286
         return render(request, "people/_import_run_status.html", context, status=status)
     return render(request, "people/import_run.html", context)
+
+
+@login_required
+@require_POST
+def roster_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import what the preview showed; a run that is no longer previewed is shown as it is."""
+    run = _import_run_for_admin(request, pk)
+    confirm_roster_import(run)
+    return redirect("roster_import_run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def roster_import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drop a preview and its file; nothing was written."""
+    run = _import_run_for_admin(request, pk)
+    discard_roster_import(run)
+    return redirect("roster_import_run", pk=run.pk)

@@ -3,8 +3,9 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rapport.people.models import ImportRun
+from rapport.people.tasks import start_roster_import
 from tests.authz import ADMIN_LOGIN, FORBIDDEN, NOT_ALLOWED, OK, REDIRECT, Route, everyone, signed_in
+from tests.people.oneroster_sets import SPREADSHEET_1_1, zipped
 
 
 def _admin(site_admin=OK, **overrides):
@@ -32,7 +33,9 @@ def _roster_upload(w):
 
 
 def _import_run(w):
-    return {"pk": ImportRun.objects.create(created_by=w.site_admin, file_name="staff.csv").pk}
+    """A previewed run with notes and skipped rows: the run page at its fullest."""
+    upload = SimpleUploadedFile("export.zip", zipped(SPREADSHEET_1_1))
+    return {"pk": start_roster_import(w.site_admin, upload).pk}
 
 
 ADMIN_MODELS = [
@@ -54,6 +57,20 @@ ROUTES = [
         notes="a valid upload redirects to its run page",
     ),
     Route("roster_import_run", kwargs=_import_run, get=signed_in(FORBIDDEN, site_admin=OK)),
+    Route(
+        "roster_import_confirm",
+        kwargs=_import_run,
+        get=signed_in(NOT_ALLOWED),
+        post=signed_in(FORBIDDEN, site_admin=REDIRECT),
+        notes="imports a previewed run; any other run's page is shown as it is",
+    ),
+    Route(
+        "roster_import_discard",
+        kwargs=_import_run,
+        get=signed_in(NOT_ALLOWED),
+        post=signed_in(FORBIDDEN, site_admin=REDIRECT),
+        notes="drops a previewed run's file",
+    ),
     Route("admin:index", get=_admin()),
     Route("admin:login", get=everyone(OK, site_admin=REDIRECT)),
     Route("admin:logout", get=everyone(REDIRECT, site_admin=NOT_ALLOWED)),

@@ -1,36 +1,17 @@
-"""Roster files for the roster tests and bench/roster_import.py, written as a school system would.
+"""Small roster files for the roster tests, written as a school system would.
 
 Rows are dicts (missing columns stay empty), so each test says only what it is about.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from pathlib import Path
 
-ORG_COLUMNS = ["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"]
-USER_COLUMNS = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "orgSourcedIds",
-    "role",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
-]
+from bench.oneroster_district import ORG_COLUMNS, USER_COLUMNS_1_1, csv_bytes
+
+USER_COLUMNS = USER_COLUMNS_1_1
 PLAIN_COLUMNS = ["name", "email", "school", "role"]
 MANIFEST = [
     ("manifest.version", "1.0"),
@@ -64,14 +45,6 @@ def user(
     }
 
 
-def csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, columns, extrasaction="raise", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
-
-
 def write_oneroster(folder: Path, orgs: list[dict], users: list[dict], manifest=MANIFEST) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "orgs.csv").write_bytes(csv_bytes(ORG_COLUMNS, orgs))
@@ -92,19 +65,3 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 
 def zip_folder(folder: Path, prefix: str = "") -> bytes:
     return zip_bytes({prefix + path.name: path.read_bytes() for path in sorted(folder.iterdir())})
-
-
-def generated_district(people: int, schools: int = 20) -> tuple[list[dict], list[dict]]:
-    """A district of ``people`` staff: one administrator per school, teachers for the rest."""
-    orgs = [DISTRICT] + [school(f"sch-{n}", f"School number {n}") for n in range(schools)]
-    users = [
-        user(
-            f"staff-{n}",
-            f"Given{n}",
-            f"Family{n}",
-            role="administrator" if n < schools else "teacher",
-            orgs=f"sch-{n % schools}",
-        )
-        for n in range(people)
-    ]
-    return orgs, users

@@ -1,11 +1,12 @@
-"""The background task behind the upload page: it always ends the run and always drops the file."""
+"""The background task behind the upload page: a preview first, the import once confirmed; the run
+always ends, and the file is dropped once the run is over."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks.backends.immediate import ImmediateBackend
 
 from rapport.people import roster, tasks
-from rapport.people.models import ImportRun
+from rapport.people.models import ImportRun, User
 from tests.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,18 +20,57 @@ def start(admin, data: bytes = STAFF) -> ImportRun:
     return run
 
 
-def test_a_successful_run_records_counts_and_progress(world):
+def confirmed(run: ImportRun) -> ImportRun:
+    assert tasks.confirm_roster_import(run)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_run_is_previewed_then_imported_once_confirmed(world):
     run = start(world.site_admin, STAFF.replace(b"Elm", b"Home School"))
+
+    assert run.status == ImportRun.Status.PREVIEWED
+    assert (run.finished_at, run.upload) == (None, STAFF.replace(b"Elm", b"Home School"))
+    preview = roster.Summary.from_json(run.counts)
+    assert (preview.preview, preview.people) == (True, roster.Tally(created=1))
+    assert not User.objects.filter(email="nia@x.example.org").exists()
+
+    run = confirmed(run)
 
     assert run.status == ImportRun.Status.SUCCEEDED
     assert run.finished_at is not None
-    assert (run.total_rows, run.processed_rows) == (1, 1)
-    assert roster.Summary.from_json(run.counts).people == roster.Tally(created=1)
+    assert (run.total_rows, run.processed_rows, run.stage) == (1, 1, "")
+    summary = roster.Summary.from_json(run.counts)
+    assert (summary.preview, summary.people) == (False, roster.Tally(created=1))
     assert (run.upload, run.errors) == (None, [])
+    assert User.objects.filter(email="nia@x.example.org").exists()
+
+
+def test_a_run_is_confirmed_once_and_a_discarded_one_never(world, django_assert_num_queries):
+    run = confirmed(start(world.site_admin, STAFF.replace(b"Elm", b"Home School")))
+
+    assert not tasks.confirm_roster_import(run)
+    assert not tasks.discard_roster_import(run)
+
+    other = start(world.site_admin, STAFF.replace(b"Elm", b"Home School").replace(b"nia@", b"noa@"))
+    assert tasks.discard_roster_import(other)
+    other.refresh_from_db()
+    assert (other.status, other.upload) == (ImportRun.Status.DISCARDED, None)
+    assert not tasks.confirm_roster_import(other)
+    assert not User.objects.filter(email="noa@x.example.org").exists()
+
+
+def test_a_new_upload_discards_the_previews_still_waiting(world):
+    waiting = start(world.site_admin, STAFF.replace(b"Elm", b"Home School"))
+
+    start(world.site_admin, STAFF.replace(b"Elm", b"Home School"))
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.upload) == (ImportRun.Status.DISCARDED, None)
 
 
 def test_a_job_delivered_twice_imports_once(world, django_assert_num_queries):
-    run = start(world.site_admin, STAFF.replace(b"Elm", b"Home School"))
+    run = confirmed(start(world.site_admin, STAFF.replace(b"Elm", b"Home School")))
 
     with django_assert_num_queries(1):
         tasks.run_roster_import.call(run.pk)
@@ -42,7 +82,7 @@ def test_an_unexpected_error_ends_the_run_and_drops_the_file(world, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(roster, "import_roster", broken)
+    monkeypatch.setattr(roster, "preview", broken)
 
     run = start(world.site_admin)
 
@@ -65,7 +105,7 @@ def test_a_queue_that_cannot_be_reached_fails_the_run(world, monkeypatch):
 
 
 def test_a_run_whose_worker_died_mid_import_is_imported_on_the_next_delivery(world):
-    run = start(world.site_admin, STAFF.replace(b"Elm", b"Home School"))
+    run = confirmed(start(world.site_admin, STAFF.replace(b"Elm", b"Home School")))
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportRun.Status.RUNNING, upload=STAFF.replace(b"Elm", b"Home School")
     )
