@@ -46,8 +46,14 @@ _TAG = re.compile(r"</?[^>]*>")
 _NAME_PREFIX = re.compile(rf"^([^:\n]{{1,{MAX_SPEAKER_NAME}}}?):\s+(.*)$")
 # The words of a name: letters (any case), digits, and the marks names carry.
 _NAME_WORD = re.compile(r"^[\w][\w.'\u2019()\[\]#&/-]*,?$")
+
+
 # Words that make a phrase before a colon a sentence or a heading, not a person.
-_NOT_NAME_WORDS = frozenset(
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_NOT_NAME_WORDS = _word_set(
     """a an the this that these those there here it its i i'm i've we we're you you're your he she
     they them my our his her their me us is are was were be been am has have had do does did will
     would can could should shall may might must not no yes yeah okay ok so and but or because if
@@ -56,7 +62,7 @@ _NOT_NAME_WORDS = frozenset(
     example answer question goal goals plan plans agenda reminder update summary homework topic
     objective warning important remember tip fact problem result total thing things time date
     subject title location today tomorrow basically actually honestly anyway listen look wait
-    hmm um uh oh ps fyi re""".split()
+    hmm um uh oh ps fyi re"""
 )
 # Roles that transcripts use for people, any case ("Teacher", "student 2", "S1", "T").
 _ROLE = re.compile(
@@ -67,7 +73,7 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 MAX_NAME_WORDS = 4  # not counting particles such as "de la" or "van der"
-_NAME_PARTICLES = frozenset("de la del della da di van von der den le du dos das bin al el y".split())
+_NAME_PARTICLES = _word_set("de la del della da di van von der den le du dos das bin al el y")
 _PLAIN_TIME = re.compile(rf"^\s*[\[(]?\s*{_TIME}\s*[\])]?\s*[-\u2013]?\s*(.*)$")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
 
