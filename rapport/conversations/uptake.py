@@ -1,0 +1,239 @@
+"""Uptake: how much a line takes up what the other person just said.
+
+A listener shows they heard by building on the other's words: repeating them, handing
+their meaning back ("so the quiet ones never got a turn"), asking about what they said
+("what made it feel like real life?"). Research on classroom talk (Demszky et al., 2021,
+"Measuring Conversational Uptake") found that how much of a student's words a teacher
+reuses already tracks what expert raters call uptake, and that asking a follow-up about
+the contribution is the other large part of it. Motivational-interviewing coding counts
+*reflections*: statements, often in new words, that hand the speaker's meaning back.
+
+For every line we score, from 0 to 1:
+
+* **shared words**: the other person's content words (after lemmatising, so "tried"
+  takes up "try"; function words and "um" never count) that this line reuses, both as a
+  share of what they said and as an amount. Everyday words ("think", "thing") count for
+  a third; a word the line's speaker had already used just before counts half, because
+  repeating the topic is not taking up the contribution.
+* **shared phrases**: runs of two or more words in the same order in both.
+* **reflecting openers** ("it sounds like", "so you're saying", "you're worried that",
+  "part of you") at the start of a sentence, as extra evidence: they mark a reflection
+  even in new words, but "that is not what I heard from her" is none.
+* **follow-up questions**: an open question about what was just said ("why?", "what
+  made that work?", "say more about the warm-up").
+
+A line is a **paraphrase** (restating, revoicing or reflecting) when its score reaches
+``PARAPHRASE_THRESHOLD`` and it hands meaning back rather than asking something new or
+giving advice: a statement, a reflecting opener, or a question made of the other's
+words ("Twelve?"). The threshold was set by cross-validation on our development set
+(bench/listening_eval.py, docs/conversations.md).
+
+What the other person "just said" is their latest turn, reaching back past the
+listener's own "mm-hmm"s, so a backchannel in between does not hide it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapport.conversations import questions, talk
+from rapport.conversations.transcripts import Line
+
+PARAPHRASE_THRESHOLD = 0.5
+# The most of the other's talk a line is compared with (their latest words).
+CONTEXT_WORDS = 150
+# The listener's own recent words: what they bring up again is theirs, not taken up.
+OWN_RECENT_WORDS = 80
+
+_REFLECTING_OPENER = re.compile(
+    r"^(?:(?:so|and|okay|ok|yeah|mm|mm-hmm|hmm|um|uh|well|right|oh|wow)\s+)*(?:"
+    r"(?:what )?i'?m hearing|what i hear(?:d)? (?:you|is)|i hear (?:you|that)|"
+    r"(?:it )?sounds like|(?:it )?seems like|it (?:feels|looks) like you|"
+    r"(?:so )?you'?re saying|what you'?re saying|you said|you mentioned|you'?re telling me|"
+    r"you told me|you were saying|you'?ve been|"
+    r"if i(?:'m)? (?:understand|understanding|heard|hear|got)|let me (?:make sure|see if|check)|"
+    r"in other words|to sum (?:it )?up|so to pull (?:it|this) together|so overall|"
+    r"(?:so )?for you|part of you|on (?:the )?one hand|"
+    r"you'?re (?:really |not |just |kind of |a little |still )?(?:feeling|worried|wondering|thinking|"
+    r"hoping|noticing|sure|frustrated|proud|excited|nervous|tired|exhausted|scared|afraid|concerned|"
+    r"struggling|carrying|measuring|drawn|torn|stuck|unsure|ready|angry|upset|overwhelmed)|"
+    r"you (?:really |still |just )?(?:feel|felt|want|wanted|wish|care|love|hate|value|see|noticed|"
+    r"realized|found|don'?t want|didn'?t want|'?d like|would like|'?d rather)|"
+    r"that (?:must|sounds|seems|feels) (?:like|have|be|really|so|pretty|hard|tough)"
+    r")\b"
+)
+# Advice is not a reflection, however many of the other's words it reuses.
+_ADVICE = re.compile(
+    r"\b(?:you (?:should|could|can|need to|have to|must|might want to|ought to|'?d better)|"
+    r"you'?ll (?:need|want|have)|make sure|try (?:to|using|a|the)|why don'?t you|let'?s|"
+    r"next time)\b"
+)
+_BACK_REFERENCE = talk.word_set("that this it those these there then they them he she him her")
+
+
+@dataclass(frozen=True)
+class Uptake:
+    """How one line takes up the other person's latest turn."""
+
+    score: float = 0.0
+    hands_back: bool = False  # built to hand meaning back (a statement, reflection or echo)
+    words: tuple[str, ...] = ()  # this line's words that take up the other's
+    source: int | None = None  # index of the other's line taken up (their latest)
+
+    def is_paraphrase(self, threshold: float = PARAPHRASE_THRESHOLD) -> bool:
+        return self.hands_back and self.score >= threshold
+
+    @property
+    def paraphrase(self) -> bool:
+        return self.is_paraphrase()
+
+
+@dataclass(frozen=True)
+class _Said:
+    """The words of a stretch of talk, ready to compare."""
+
+    tokens: tuple[str, ...]
+    content: dict[str, float]  # canonical lemma -> weight
+    lemma_to_key: dict[str, str]  # every lemma of a content word -> its canonical lemma
+    bigrams: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, text: str) -> _Said:
+        tokens = tuple(word for word in talk.words(text) if word not in talk.FILLERS)
+        content: dict[str, float] = {}
+        lemma_to_key: dict[str, str] = {}
+        for word in tokens:
+            if talk.is_content(word):
+                key = canonical(word)
+                content[key] = max(content.get(key, 0.0), talk.weight(word))
+                for lemma in talk.lemmas(word):
+                    lemma_to_key.setdefault(lemma, key)
+        keys = [canonical(word) for word in tokens]
+        return cls(tokens, content, lemma_to_key, frozenset(zip(keys, keys[1:], strict=False)))
+
+
+def canonical(word: str) -> str:
+    """One lemma to stand for a word: its dictionary form where it has one ("felt" -> feel)."""
+    others = sorted(talk.lemmas(word) - {word})
+    return others[0] if others and word not in talk.NUMBER_WORDS else next(iter(sorted(talk.lemmas(word))))
+
+
+def _shared(line: _Said, other: _Said) -> dict[str, str]:
+    """The other's content words this line reuses: their canonical lemma -> this line's word."""
+    found: dict[str, str] = {}
+    for word in line.tokens:
+        if not talk.is_content(word):
+            continue
+        for lemma in talk.lemmas(word):
+            key = other.lemma_to_key.get(lemma)
+            if key is not None:
+                found.setdefault(key, word)
+                break
+    return found
+
+
+def _phrase_evidence(line: _Said, other: _Said) -> float:
+    """Words beyond the first in each run of two or more words said in the same order by both."""
+    keys = [canonical(word) for word in line.tokens]
+    evidence, run, run_has_content = 0.0, 0, False
+    for position in range(len(keys) - 1):
+        if (keys[position], keys[position + 1]) in other.bigrams:
+            run += 1
+            run_has_content |= talk.is_content(line.tokens[position]) or talk.is_content(
+                line.tokens[position + 1]
+            )
+        else:
+            evidence += run if run_has_content else 0
+            run, run_has_content = 0, False
+    return evidence + (run if run_has_content else 0)
+
+
+def _saturate(amount: float, rate: float) -> float:
+    return 1.0 - math.exp(-rate * amount)
+
+
+def score(line_text: str, other_text: str, own_recent: str = "") -> Uptake:
+    """The uptake of one line given the other person's latest turn (and the speaker's own
+    words just before it, which do not count as taken up)."""
+    line, other = _Said.of(line_text), _Said.of(other_text)
+    if not other.content or not line.tokens:
+        return Uptake()
+    own = {canonical(word) for word in talk.words(own_recent)[-OWN_RECENT_WORDS:] if talk.is_content(word)}
+    shared = _shared(line, other)
+    novelty = {key: (0.5 if key in own else 1.0) for key in shared}
+    taken = sum(other.content[key] * novelty[key] for key in shared)
+    recall = sum(other.content[key] for key in shared) / sum(other.content.values())
+    lexical = 0.5 * math.sqrt(recall) + 0.5 * _saturate(taken, 0.8)
+    phrase = _saturate(_phrase_evidence(line, other), 0.5)
+
+    sentences = talk.sentences(line_text)
+    kinds = [questions.kind_of_sentence(sentence) for sentence in sentences]
+    lowered = [talk.normalise(sentence).lower() for sentence in sentences]
+    reflecting = any(
+        _REFLECTING_OPENER.match(text) and not _ADVICE.search(text)
+        for text, kind in zip(lowered, kinds, strict=True)
+        if kind is None or text.endswith("?")
+    )
+    follow_up = any(
+        kind == "open" and (shared or _BACK_REFERENCE & set(talk.words(text)) or len(talk.words(text)) <= 3)
+        for text, kind in zip(lowered, kinds, strict=True)
+    )
+    value = 1.0 - (1.0 - 0.8 * lexical) * (1.0 - 0.4 * phrase) * (1.0 - 0.55 * reflecting) * (
+        1.0 - 0.45 * follow_up
+    )
+    if talk.is_backchannel(line_text):
+        value = max(value, 0.15)
+
+    statements = [
+        text for text, kind in zip(lowered, kinds, strict=True) if kind is None and not _ADVICE.search(text)
+    ]
+    line_content = sum(talk.weight(word) for word in {*line.tokens} if talk.is_content(word))
+    echo = (
+        all(kind is not None for kind in kinds)
+        and bool(shared)
+        and (sum(talk.weight(word) for word in set(shared.values())) >= 0.6 * line_content)
+    )
+    hands_back = (reflecting or echo or any(_shared(_Said.of(text), other) for text in statements)) and not (
+        talk.is_backchannel(line_text)
+    )
+    return Uptake(score=round(value, 3), hands_back=hands_back, words=tuple(shared.values()))
+
+
+def of_lines(lines: Sequence[Line]) -> list[Uptake]:
+    """The uptake of every line of a transcript, in order."""
+    result = []
+    for index, line in enumerate(lines):
+        source, other_text, own_recent = _context(lines, index)
+        found = score(line.text, other_text, own_recent) if other_text else Uptake()
+        result.append(Uptake(found.score, found.hands_back, found.words, source if other_text else None))
+    return result
+
+
+def _context(lines: Sequence[Line], index: int) -> tuple[int | None, str, str]:
+    """The other person's latest turn before ``lines[index]`` (index of its last line, its text)
+    and the speaker's own words just before that turn."""
+    speaker = lines[index].speaker
+    position = index - 1
+    while position >= 0 and lines[position].speaker == speaker:
+        position -= 1  # earlier lines of this same turn
+    source, other, words = None, [], 0
+    while position >= 0 and words < CONTEXT_WORDS:
+        line = lines[position]
+        if line.speaker == speaker:
+            if not talk.is_backchannel(line.text):
+                break
+        else:
+            source = position if source is None else source
+            other.insert(0, line.text)
+            words += line.words
+        position -= 1
+    own, own_words = [], 0
+    while position >= 0 and own_words < OWN_RECENT_WORDS:
+        if lines[position].speaker == speaker:
+            own.insert(0, lines[position].text)
+            own_words += lines[position].words
+        position -= 1
+    return source, " ".join(other), " ".join(own)
