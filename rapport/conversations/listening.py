@@ -7,7 +7,7 @@ The web page and ``manage.py analyze_transcript`` both call ``analyze``. The par
   run of consecutive lines by one speaker; its length is the time from its first line's
   start to its last line's end.
 * **Questions**, open or closed: ``questions.py``.
-* **Uptake** (0–1) and **paraphrases** (restating, revoicing, reflecting): ``uptake.py``.
+* **Uptake** (0 to 1) and **paraphrases** (restating, revoicing, reflecting): ``uptake.py``.
   A coach's turn *builds on* the other person's words when one of its lines reaches the
   paraphrase threshold; turns that only say "mm-hmm", and a first turn with nothing
   before it, are not counted either way.
@@ -290,15 +290,15 @@ def _turns_building_on(
             end += 1
         turn = range(index, end + 1)
         others_before = any(line.speaker not in coaches for line in lines[:index])
-        if lines[index].speaker in coaches and others_before:
-            if not all(talk.is_backchannel(lines[i].text) for i in turn):
-                counted += 1
-                best = max(turn, key=lambda i: readings[i].uptake)
-                if readings[best].uptake >= uptake.PARAPHRASE_THRESHOLD:
-                    line = lines[best]
-                    built_on.append(
-                        Finding(line.speaker, line.start, line.text, best, words=readings[best].words)
-                    )
+        mere_backchannel = all(talk.is_backchannel(lines[i].text) for i in turn)
+        if lines[index].speaker in coaches and others_before and not mere_backchannel:
+            counted += 1
+            best = max(turn, key=lambda i: readings[i].uptake)
+            if readings[best].uptake >= uptake.PARAPHRASE_THRESHOLD:
+                line = lines[best]
+                built_on.append(
+                    Finding(line.speaker, line.start, line.text, best, words=readings[best].words)
+                )
         index = end + 1
     return built_on, counted
 

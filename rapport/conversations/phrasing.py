@@ -59,8 +59,8 @@ _JUDGING = re.compile(
 _ALWAYS_NEVER = re.compile(r"\byou (?:always|never)\b")
 _TELLING = re.compile(
     r"^(?:you (?:really |just |definitely |still )?(?:should|need to|have to|must|ought to|'?d better|"
-    r"had better|can'?t|could just|could)|you'?ll (?:need|have) to|why don'?t you|what you (?:need|have) to do|"
-    r"if i were you|i would just|make sure|the fix is|the answer is|next time)\b"
+    r"had better|can'?t|could just|could)|you'?ll (?:need|have) to|why don'?t you|"
+    r"what you (?:need|have) to do|if i were you|i would just|make sure|the fix is|the answer is|next time)\b"
 )
 # Clause starts inside a sentence where telling can begin ("…, so you have to…").
 _CLAUSE_START = re.compile(r"(?:[,;:]\s*|\s-\s|\b)(?:so|then|and|but)\s+(?=you\b)")
@@ -212,7 +212,8 @@ def reframe_judgement(body: str, match: re.Match) -> str:
         if lowered.endswith(("let", "keep")):
             verb = "letting" if lowered.endswith("let") else "keeping"
             return f"Get curious instead: “What do you notice about {verb} {rest}?”"
-        return f"Get curious instead: “What was going on for you when it came to {_inflect_first_verb(rest, 'VBG')}?”"
+        doing = _inflect_first_verb(rest, "VBG")
+        return f"Get curious instead: “What was going on for you when it came to {doing}?”"
     if lowered.endswith("never") and rest:
         return f"Get curious instead: “What might happen if you {_inflect_first_verb(rest, 'VBD')}?”"
     if lowered.endswith("always") and rest:

@@ -47,6 +47,7 @@ SUBJECTS = talk.word_set(
     someone somebody anything something y'all the a an your his her their our my any all some
     people kids students"""
 )
+_DETERMINERS = talk.word_set("the a an your his her their our my")
 # "do it", "have them", "do your homework": an auxiliary before these is an imperative verb.
 _IMPERATIVE_AFTER_DO_HAVE = talk.word_set("it this that them him her your their his our these those the a an")
 # Words that open a clause without being its question ("when you paused, …").
@@ -70,7 +71,8 @@ _INVITATION = re.compile(
 # "I'm curious how…", "I wonder what…": a question said as a statement.
 _WONDERING = re.compile(
     r"^(?:i'?m (?:just |really )?(?:curious|wondering)|i wonder|i'?d love to (?:hear|know)|"
-    r"i'?d like to (?:hear|know)|i want to (?:hear|know)|i'?m interested in)\b(?P<about> about)?\s*(?P<rest>.*)$"
+    r"i'?d like to (?:hear|know)|i want to (?:hear|know)|i'?m interested in)\b"
+    r"(?P<about> about)?\s*(?P<rest>.*)$"
 )
 # Open question words asking for one amount or fact.
 _FACT = re.compile(
@@ -149,12 +151,11 @@ def _clause_kind(tokens: list[str], *, last: bool, asked: bool) -> str | None:
             and second not in AUXILIARIES
         ):
             return None  # "when you paused, …": a clause before the question
-        if second in SUBJECTS - {"the", "a", "an", "your", "his", "her", "their", "our", "my"} and (
+        clause_subject = second in SUBJECTS - _DETERMINERS and (
             len(tokens) < 3 or tokens[2] not in AUXILIARIES
-        ):
-            # "what you said", "how they did it": a clause, unless it is the question itself
-            if not (last and asked):
-                return None
+        )
+        if clause_subject and not (last and asked):
+            return None  # "what you said", "how they did it": a clause, unless it is the question itself
         if first in CLOSED_WORDS:
             return "closed"
         return "closed" if _FACT.match(text) else "open"

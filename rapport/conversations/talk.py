@@ -65,13 +65,19 @@ LIGHT_WORDS = word_set(
     thing stuff way time day week bit part lot kind good bad great fine nice happen try work
     do really little big new old first last next back right wrong sure able"""
 )
-NUMBER_WORDS = {
-    word: str(value)
-    for value, word in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
-    )
-} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
-     "ninety": "90", "hundred": "100", "half": "1/2"}  # fmt: skip
+_NUMBERS = """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty"""
+_TENS = {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80"}
+# Spoken numbers match written ones ("twelve" takes up "12").
+NUMBER_WORDS = (
+    {word: str(value) for value, word in enumerate(_NUMBERS.split())}
+    | _TENS
+    | {
+        "ninety": "90",
+        "hundred": "100",
+        "half": "1/2",
+    }
+)
 
 
 def normalise(text: str) -> str:

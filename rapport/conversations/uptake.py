@@ -34,15 +34,16 @@ listener's own "mm-hmm"s, so a backchannel in between does not hide it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapport.conversations import questions, talk
+from rapport.conversations import phrasing, questions, talk
 from rapport.conversations.transcripts import Line
 
-PARAPHRASE_THRESHOLD = 0.5
+PARAPHRASE_THRESHOLD = 0.48
 # The most of the other's talk a line is compared with (their latest words).
 CONTEXT_WORDS = 150
 # The listener's own recent words: what they bring up again is theirs, not taken up.
@@ -61,7 +62,7 @@ _REFLECTING_OPENER = re.compile(
     r"hoping|noticing|sure|frustrated|proud|excited|nervous|tired|exhausted|scared|afraid|concerned|"
     r"struggling|carrying|measuring|drawn|torn|stuck|unsure|ready|angry|upset|overwhelmed)|"
     r"you (?:really |still |just )?(?:feel|felt|want|wanted|wish|care|love|hate|value|see|noticed|"
-    r"realized|found|don'?t want|didn'?t want|'?d like|would like|'?d rather)|"
+    r"realized|found|don'?t want|didn'?t want)|you(?:'d| would) (?:like|rather|prefer)|"
     r"that (?:must|sounds|seems|feels) (?:like|have|be|really|so|pretty|hard|tough)"
     r")\b"
 )
@@ -71,6 +72,22 @@ _ADVICE = re.compile(
     r"you'?ll (?:need|want|have)|make sure|try (?:to|using|a|the)|why don'?t you|let'?s|"
     r"next time)\b"
 )
+# Statements shaped like reflections: "so …" formulations and "you …" statements about them.
+_REFLECTING_FORM = re.compile(
+    r"^(?:(?:and|okay|ok|yeah|mm|mm-hmm|hmm|um|uh|well|right|oh|wow)\s+)*(?:"
+    r"so,? (?!let'?s|we|i\b|i'|um|next|anyway|moving|shifting|before|back)\w+|"
+    r"you(?:'re|'ve|'d| are| have| were| had)?\s+(?!know\b|guys\b|should|could|can|need|have to|must|might|"
+    r"will|'ll|ought)\w+)"
+)
+# Naming a feeling is the mark of many reflections ("Tuesday was really hard").
+_FEELING = talk.word_set(
+    """hard tough frustrating frustrated exhausting exhausted overwhelming overwhelmed stuck worried
+    worry nervous anxious scared afraid proud relieved excited disappointed discouraging discouraged
+    heavy stung rattled hurt upset angry lonely alone tired draining drained painful scary stressful
+    stressed torn unsure uncertain confused awkward embarrassed guilty helpless hopeless hopeful
+    relentless surprised surprising"""
+)
+_UNFINISHED = ("-", "\u2014", "\u2013", "...", "\u2026")
 _BACK_REFERENCE = talk.word_set("that this it those these there then they them he she him her")
 
 
@@ -112,7 +129,7 @@ class _Said:
                 for lemma in talk.lemmas(word):
                     lemma_to_key.setdefault(lemma, key)
         keys = [canonical(word) for word in tokens]
-        return cls(tokens, content, lemma_to_key, frozenset(zip(keys, keys[1:], strict=False)))
+        return cls(tokens, content, lemma_to_key, frozenset(itertools.pairwise(keys)))
 
 
 def canonical(word: str) -> str:
@@ -151,6 +168,23 @@ def _phrase_evidence(line: _Said, other: _Said) -> float:
     return evidence + (run if run_has_content else 0)
 
 
+def _is_declarative(text: str) -> bool:
+    """A question said as a statement or a fragment ("Pretends to?", "Twelve?"), not one built
+    with a question word or an auxiliary."""
+    said = [word for word in talk.words(text) if word not in talk.FILLERS]
+    return (
+        bool(said)
+        and said[0] not in questions.AUXILIARIES | questions.OPEN_WORDS | questions.CLOSED_WORDS
+        and not (questions.OPEN_WORDS | questions.CLOSED_WORDS) & set(said)
+    )
+
+
+def _tells_or_judges(text: str) -> bool:
+    return any(
+        flag.category in {phrasing.JUDGMENTAL, phrasing.PRESCRIPTIVE} for flag in phrasing.flags_in(text)
+    )
+
+
 def _saturate(amount: float, rate: float) -> float:
     return 1.0 - math.exp(-rate * amount)
 
@@ -172,33 +206,45 @@ def score(line_text: str, other_text: str, own_recent: str = "") -> Uptake:
     sentences = talk.sentences(line_text)
     kinds = [questions.kind_of_sentence(sentence) for sentence in sentences]
     lowered = [talk.normalise(sentence).lower() for sentence in sentences]
+    statements = [
+        text
+        for text, kind in zip(lowered, kinds, strict=True)
+        if kind is None and not _ADVICE.search(text) and not text.endswith(_UNFINISHED)
+    ]
     reflecting = any(
         _REFLECTING_OPENER.match(text) and not _ADVICE.search(text)
         for text, kind in zip(lowered, kinds, strict=True)
         if kind is None or text.endswith("?")
     )
-    follow_up = any(
-        kind == "open" and (shared or _BACK_REFERENCE & set(talk.words(text)) or len(talk.words(text)) <= 3)
+    reflecting_form = any(
+        _REFLECTING_FORM.match(text) or _FEELING & set(talk.words(text)) for text in statements
+    )
+    # A question about what was just said: it reuses their words, points back at them
+    # ("did she call back?"), or is a bare "why?" / "how so?".
+    about_it = [
+        kind
         for text, kind in zip(lowered, kinds, strict=True)
+        if kind and (shared or _BACK_REFERENCE & set(talk.words(text)) or len(talk.words(text)) <= 3)
+    ]
+    follow_up = 0.45 if "open" in about_it else (0.3 if about_it else 0.0)
+    value = 1.0 - (
+        (1.0 - 0.8 * lexical)
+        * (1.0 - 0.4 * phrase)
+        * (1.0 - 0.55 * reflecting)
+        * (1.0 - 0.3 * reflecting_form)
+        * (1.0 - follow_up)
     )
-    value = 1.0 - (1.0 - 0.8 * lexical) * (1.0 - 0.4 * phrase) * (1.0 - 0.55 * reflecting) * (
-        1.0 - 0.45 * follow_up
-    )
+    telling_or_judging = _tells_or_judges(line_text)
+    if telling_or_judging:
+        value *= 0.75  # their words turned into advice or a verdict: heard, but not built on
     if talk.is_backchannel(line_text):
         value = max(value, 0.15)
 
-    statements = [
-        text for text, kind in zip(lowered, kinds, strict=True) if kind is None and not _ADVICE.search(text)
-    ]
-    line_content = sum(talk.weight(word) for word in {*line.tokens} if talk.is_content(word))
-    echo = (
-        all(kind is not None for kind in kinds)
-        and bool(shared)
-        and (sum(talk.weight(word) for word in set(shared.values())) >= 0.6 * line_content)
+    echo = bool(shared) and all(
+        kind == "closed" and _is_declarative(text) for text, kind in zip(lowered, kinds, strict=True) if kind
     )
-    hands_back = (reflecting or echo or any(_shared(_Said.of(text), other) for text in statements)) and not (
-        talk.is_backchannel(line_text)
-    )
+    handing_back = reflecting or echo or any(_shared(_Said.of(text), other) for text in statements)
+    hands_back = handing_back and not talk.is_backchannel(line_text) and not telling_or_judging
     return Uptake(score=round(value, 3), hands_back=hands_back, words=tuple(shared.values()))
 
 
