@@ -49,6 +49,14 @@ CONTEXT_WORDS = 150
 # The listener's own recent words: what they bring up again is theirs, not taken up.
 OWN_RECENT_WORDS = 80
 
+# Naming a feeling is the mark of many reflections ("Tuesday was really hard").
+_FEELING = talk.word_set(
+    """hard tough frustrating frustrated exhausting exhausted overwhelming overwhelmed stuck worried
+    worry nervous anxious scared afraid proud relieved excited disappointed discouraging discouraged
+    heavy stung rattled hurt upset angry lonely alone tired draining drained painful scary stressful
+    stressed torn unsure uncertain confused awkward embarrassed guilty helpless hopeless hopeful
+    relentless surprised surprising"""
+)
 _REFLECTING_OPENER = re.compile(
     r"^(?:(?:so|and|okay|ok|yeah|mm|mm-hmm|hmm|um|uh|well|right|oh|wow)\s+)*(?:"
     r"(?:what )?i'?m hearing|what i hear(?:d)? (?:you|is)|i hear (?:you|that)|"
@@ -58,9 +66,10 @@ _REFLECTING_OPENER = re.compile(
     r"if i(?:'m)? (?:understand|understanding|heard|hear|got)|let me (?:make sure|see if|check)|"
     r"in other words|to sum (?:it )?up|so to pull (?:it|this) together|so overall|"
     r"(?:so )?for you|part of you|on (?:the )?one hand|"
-    r"you'?re (?:really |not |just |kind of |a little |still )?(?:feeling|worried|wondering|thinking|"
-    r"hoping|noticing|sure|frustrated|proud|excited|nervous|tired|exhausted|scared|afraid|concerned|"
-    r"struggling|carrying|measuring|drawn|torn|stuck|unsure|ready|angry|upset|overwhelmed)|"
+    r"you(?:'re| are| were| seem| sound) (?:really |not |just |kind of |a little |still |so |pretty )?"
+    r"(?:feeling|wondering|thinking|hoping|noticing|sure|concerned|struggling|carrying|measuring|drawn|ready|"
+    + "|".join(sorted(_FEELING))
+    + r")|"
     r"you (?:really |still |just )?(?:feel|felt|want|wanted|wish|care|love|hate|value|see|noticed|"
     r"realized|found|don'?t want|didn'?t want)|you(?:'d| would) (?:like|rather|prefer)|"
     r"that (?:must|sounds|seems|feels) (?:like|have|be|really|so|pretty|hard|tough)"
@@ -78,14 +87,6 @@ _REFLECTING_FORM = re.compile(
     r"so,? (?!let'?s|we|i\b|i'|um|next|anyway|moving|shifting|before|back)\w+|"
     r"you(?:'re|'ve|'d| are| have| were| had)?\s+(?!know\b|guys\b|should|could|can|need|have to|must|might|"
     r"will|'ll|ought)\w+)"
-)
-# Naming a feeling is the mark of many reflections ("Tuesday was really hard").
-_FEELING = talk.word_set(
-    """hard tough frustrating frustrated exhausting exhausted overwhelming overwhelmed stuck worried
-    worry nervous anxious scared afraid proud relieved excited disappointed discouraging discouraged
-    heavy stung rattled hurt upset angry lonely alone tired draining drained painful scary stressful
-    stressed torn unsure uncertain confused awkward embarrassed guilty helpless hopeless hopeful
-    relentless surprised surprising"""
 )
 _UNFINISHED = ("-", "\u2014", "\u2013", "...", "\u2026")
 _BACK_REFERENCE = talk.word_set("that this it those these there then they them he she him her")
