@@ -111,13 +111,18 @@ def _detail_page(request, conversation: Conversation, form: CommentForm, status:
     ]
     threads = [(comment, replies) for comment, replies in threads if comment.parent_id is None]
     analysis, summary = _analysis(conversation)
+    # The coach's words that built on the teacher's are highlighted in the transcript too.
+    built_on = {finding.line: finding.words for finding in analysis.built_on}
     return render(
         request,
         "conversations/conversation_detail.html",
         {
             "conversation": conversation,
             "relationship": relationship,
-            "lines": conversation.transcript.lines,
+            "lines": [
+                (line, built_on.get(index, ())) for index, line in enumerate(conversation.transcript.lines)
+            ],
+            "paraphrase_lines": {finding.line for finding in analysis.paraphrases},
             "analysis": analysis,
             "summary": summary,
             "threads": threads,
