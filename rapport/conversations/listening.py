@@ -21,6 +21,7 @@ not judgement, and each finding is an invitation to look again.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
@@ -270,11 +271,22 @@ def read_lines(lines: list[Line]) -> list[LineReading]:
                 paraphrase=taken.paraphrase,
                 question=questions.kind_of_line(line.text),
                 flags=tuple(phrasing.flags_in(line.text)),
-                words=taken.words if taken.score >= uptake.PARAPHRASE_THRESHOLD else (),
+                words=_words_to_show(taken, line.text) if taken.score >= uptake.PARAPHRASE_THRESHOLD else (),
                 taken=taken,
             )
         )
     return readings
+
+
+def _words_to_show(taken: uptake.Uptake, text: str) -> tuple[str, ...]:
+    """The words to highlight, as the line writes them: the content words taken up, or the
+    everyday ones if that is all."""
+    words = tuple(word for word in taken.words if talk.weight(word) == 1.0) or taken.words
+    written = []
+    for word in words:
+        found = re.search(rf"\b{re.escape(word)}\b", talk.normalise(text), re.IGNORECASE)
+        written.append(found.group(0) if found else word)
+    return tuple(written)
 
 
 def _turns_building_on(

@@ -237,7 +237,7 @@ def score(line_text: str, other_text: str, own_recent: str = "") -> Uptake:
     )
     telling_or_judging = _tells_or_judges(line_text)
     if telling_or_judging:
-        value *= 0.75  # their words turned into advice or a verdict: heard, but not built on
+        value *= 0.6  # their words turned into advice or a verdict: heard, but not built on
     if talk.is_backchannel(line_text):
         value = max(value, 0.15)
 

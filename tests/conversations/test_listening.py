@@ -176,7 +176,7 @@ def test_built_on_counts_the_coachs_turns_that_build_on_the_others_words():
     analysis = listening.analyze(transcript, "Cora")
     assert analysis.coach_turns == 2  # the first has nothing before it; "mm-hmm" is no turn to count
     assert [finding.line for finding in analysis.built_on] == [4]
-    assert {"back", "table", "sentence", "starters"} <= set(analysis.built_on[0].words)
+    assert set(analysis.built_on[0].words) == {"table", "sentence", "starters"}  # "back" is an everyday word
 
 
 # --- Questions ------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def test_the_page_shows_the_turns_that_built_on_the_teachers_words(client_as, wo
     assert "Building on the teacher's words (1 of 2 turns)" in page
     assert "<mark>starters</mark>" in page  # in the finding and in the transcript
     assert page.count("<mark>starters</mark>") == 2
-    assert "(their words: starters)" in page  # the same, for a screen reader that skips highlights
+    assert "(words taken up: starters)" in page  # the same, for a screen reader that skips highlights
     assert '<span class="tag">paraphrase</span>' in page
 
 
