@@ -60,7 +60,8 @@ _ALWAYS_NEVER = re.compile(r"\byou (?:always|never)\b")
 _TELLING = re.compile(
     r"^(?:you (?:really |just |definitely |still )?(?:should|need to|have to|must|ought to|'?d better|"
     r"had better|can'?t|could just|could)|you'?ll (?:need|have) to|why don'?t you|"
-    r"what you (?:need|have) to do(?: is)?|if i were you|i would just|make sure|the fix is|the answer is|next time)\b"
+    r"what you (?:need|have) to do(?: is)?|if i were you|i would just|make sure|the fix is|the answer is|"
+    r"next time)\b"
 )
 # Clause starts inside a sentence where telling can begin ("…, so you have to…").
 _CLAUSE_START = re.compile(r"(?:[,;:]\s*|\s-\s|\b)(?:so|then|and|but)\s+(?=you\b)")
