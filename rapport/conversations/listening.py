@@ -211,6 +211,13 @@ def analyze(
     themselves on the web page (a coach can appear under two names, e.g. after a
     reconnect).
     """
+    try:
+        return _analyze(transcript, coach, coach_speakers=coach_speakers)
+    finally:
+        talk.forget()
+
+
+def _analyze(transcript: Transcript, coach: str | None, *, coach_speakers: set[str] | None) -> Analysis:
     if coach_speakers:
         coach_name = next(
             name for name in transcript.speakers + sorted(coach_speakers) if name in coach_speakers

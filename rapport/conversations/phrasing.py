@@ -133,6 +133,7 @@ def _telling_at(body: str) -> tuple[int, str] | None:
     return None
 
 
+@talk.cached
 def flag_sentence(sentence: str) -> Flag | None:
     """The flag one sentence deserves, if any (judging first, then telling, then grading)."""
     said = _body(sentence)

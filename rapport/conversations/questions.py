@@ -89,20 +89,20 @@ _UNFINISHED = ("-", "\u2014", "\u2013", "...", "\u2026")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s-\s|\u2014|\u2013)\s*")
 
 
-def _strip_markers(tokens: list[str]) -> list[str]:
+def _strip_markers(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Drop leading discourse markers and fillers ("so, um, okay, you know")."""
     while tokens:
         if tokens[0] in _MARKERS:
             tokens = tokens[1:]
             continue
-        phrase = next((p for p in _MARKER_PHRASES if tokens[: len(p.split())] == p.split()), None)
+        phrase = next((p for p in _MARKER_PHRASES if tokens[: len(p.split())] == tuple(p.split())), None)
         if phrase is None:
             return tokens
         tokens = tokens[len(phrase.split()) :]
     return tokens
 
 
-def _strip_name(tokens: list[str], original: str) -> list[str]:
+def _strip_name(tokens: tuple[str, ...], original: str) -> tuple[str, ...]:
     """Drop a leading vocative: "Maria, why…", or a lower-case "pia how were they…"."""
     if len(tokens) > 1 and not talk.is_known_word(tokens[0]):
         following = tokens[1]
@@ -113,7 +113,7 @@ def _strip_name(tokens: list[str], original: str) -> list[str]:
     return tokens
 
 
-def _inverted(tokens: list[str]) -> bool:
+def _inverted(tokens: tuple[str, ...]) -> bool:
     """An auxiliary followed by its subject: "did they", "can you", "is it"."""
     if len(tokens) < 2 or tokens[0] not in AUXILIARIES:
         return False
@@ -122,7 +122,7 @@ def _inverted(tokens: list[str]) -> bool:
     return tokens[1] in SUBJECTS or not talk.is_known_word(tokens[1])
 
 
-def _clause_kind(tokens: list[str], *, last: bool, asked: bool) -> str | None:
+def _clause_kind(tokens: tuple[str, ...], *, last: bool, asked: bool) -> str | None:
     """``open``/``closed`` if this clause is built as a question, else None.
 
     ``last``: the final clause of the sentence; ``asked``: the sentence ends in "?".
@@ -166,7 +166,7 @@ def _clause_kind(tokens: list[str], *, last: bool, asked: bool) -> str | None:
     return None
 
 
-def _clauses(sentence: str) -> list[list[str]]:
+def _clauses(sentence: str) -> list[tuple[str, ...]]:
     parts = [part for part in _CLAUSE_BREAK.split(sentence) if part.strip()]
     clauses = []
     for position, part in enumerate(parts):
@@ -177,7 +177,7 @@ def _clauses(sentence: str) -> list[list[str]]:
     return clauses
 
 
-def _trailing_question_word(tokens: list[str]) -> str | None:
+def _trailing_question_word(tokens: tuple[str, ...]) -> str | None:
     """ "Calmer how?", "You did what?", "Like what?", "By when?": the question word comes last."""
     if len(tokens) <= 4 and tokens and tokens[-1] in OPEN_WORDS | CLOSED_WORDS:
         if len(tokens) == 1 and tokens[0] in _REPAIR:
@@ -186,6 +186,7 @@ def _trailing_question_word(tokens: list[str]) -> str | None:
     return None
 
 
+@talk.cached
 def kind_of_sentence(sentence: str) -> str | None:
     """``open``, ``closed``, or None when the sentence is not a question."""
     text = talk.normalise(sentence).strip()
@@ -200,8 +201,8 @@ def kind_of_sentence(sentence: str) -> str | None:
     ]
     found = [kind for kind in kinds if kind]
     if not found and asked:
-        whole = [word for tokens in clauses for word in tokens]
-        trailing = _trailing_question_word(whole) or _trailing_question_word(clauses[-1] if clauses else [])
+        whole = tuple(word for tokens in clauses for word in tokens)
+        trailing = _trailing_question_word(whole) or _trailing_question_word(clauses[-1] if clauses else ())
         found = [trailing or "closed"]
     if not found:
         return None
@@ -217,7 +218,8 @@ _ONSET = re.compile(
 )
 
 
-def questions_in(text: str) -> list[tuple[str, str]]:
+@talk.cached
+def questions_in(text: str) -> tuple[tuple[str, str], ...]:
     """Each question of an utterance, with its kind.
 
     A caption line without any punctuation can hold a remark and then a question ("yeah that
@@ -233,7 +235,7 @@ def questions_in(text: str) -> list[tuple[str, str]]:
                 kind = kind_of_sentence(sentence)
         if kind:
             found.append((sentence, kind))
-    return found
+    return tuple(found)
 
 
 def kind_of_line(text: str) -> str | None:

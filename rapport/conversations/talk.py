@@ -19,6 +19,23 @@ from functools import lru_cache
 import lemminflect
 
 
+def forget() -> None:
+    """Drop what the caches learnt from a transcript (``listening.analyze`` calls this when done),
+    so no confidential word outlives the analysis that read it."""
+    for cached in _CACHES:
+        cached.cache_clear()
+
+
+_CACHES: list = []
+
+
+def cached(function):
+    """A cache for one analysis: ``forget`` empties it."""
+    wrapped = lru_cache(maxsize=65536)(function)
+    _CACHES.append(wrapped)
+    return wrapped
+
+
 def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
@@ -85,12 +102,14 @@ def normalise(text: str) -> str:
     return " ".join(text.translate(_APOSTROPHES).split())
 
 
-def words(text: str) -> list[str]:
+@cached
+def words(text: str) -> tuple[str, ...]:
     """The words of a text in lower case, apostrophes and hyphens kept inside words."""
-    return _WORD.findall(normalise(text).lower())
+    return tuple(_WORD.findall(normalise(text).lower()))
 
 
-def sentences(text: str) -> list[str]:
+@cached
+def sentences(text: str) -> tuple[str, ...]:
     """The sentences of an utterance, split after . ! and ? (a caption line is one sentence)."""
     text = normalise(text)
     found, start = [], 0
@@ -99,10 +118,10 @@ def sentences(text: str) -> list[str]:
             found.append(text[start : end.end()].strip())
             start = end.end()
     found.append(text[start:].strip())
-    return [sentence for sentence in found if sentence]
+    return tuple(sentence for sentence in found if sentence)
 
 
-@lru_cache(maxsize=65536)
+@cached
 def lemmas(word: str) -> frozenset[str]:
     """Every lemma the word could have, and the word itself ("felt": felt, feel)."""
     if word in NUMBER_WORDS:
@@ -116,6 +135,7 @@ def lemmas(word: str) -> frozenset[str]:
     return frozenset({word, stem, *found})
 
 
+@cached
 def is_known_word(word: str) -> bool:
     """Is this an English word (rather than, say, a name in a lower-case caption)?"""
     return word in FUNCTION_WORDS or word in BACKCHANNEL_WORDS or bool(lemminflect.getAllLemmas(word))

@@ -120,6 +120,10 @@ class _Said:
 
     @classmethod
     def of(cls, text: str) -> _Said:
+        return _said(text)
+
+    @classmethod
+    def reading(cls, text: str) -> _Said:
         tokens = tuple(word for word in talk.words(text) if word not in talk.FILLERS)
         content: dict[str, float] = {}
         lemma_to_key: dict[str, str] = {}
@@ -133,6 +137,12 @@ class _Said:
         return cls(tokens, content, lemma_to_key, frozenset(itertools.pairwise(keys)))
 
 
+@talk.cached
+def _said(text: str) -> _Said:
+    return _Said.reading(text)
+
+
+@talk.cached
 def canonical(word: str) -> str:
     """One lemma to stand for a word: its dictionary form where it has one ("felt" -> feel)."""
     others = sorted(talk.lemmas(word) - {word})
@@ -193,10 +203,13 @@ def _saturate(amount: float, rate: float) -> float:
 def score(line_text: str, other_text: str, own_recent: str = "") -> Uptake:
     """The uptake of one line given the other person's latest turn (and the speaker's own
     words just before it, which do not count as taken up)."""
-    line, other = _Said.of(line_text), _Said.of(other_text)
+    own = _said(own_recent)
+    return _score(line_text, _said(line_text), _said(other_text), set(own.content))
+
+
+def _score(line_text: str, line: _Said, other: _Said, own: set[str]) -> Uptake:
     if not other.content or not line.tokens:
         return Uptake()
-    own = {canonical(word) for word in talk.words(own_recent)[-OWN_RECENT_WORDS:] if talk.is_content(word)}
     shared = _shared(line, other)
     novelty = {key: (0.5 if key in own else 1.0) for key in shared}
     taken = sum(other.content[key] * novelty[key] for key in shared)
@@ -251,36 +264,55 @@ def score(line_text: str, other_text: str, own_recent: str = "") -> Uptake:
 
 def of_lines(lines: Sequence[Line]) -> list[Uptake]:
     """The uptake of every line of a transcript, in order."""
+    said = [_said(line.text) for line in lines]
     result = []
     for index, line in enumerate(lines):
-        source, other_text, own_recent = _context(lines, index)
-        found = score(line.text, other_text, own_recent) if other_text else Uptake()
-        result.append(Uptake(found.score, found.hands_back, found.words, source if other_text else None))
+        other, own = _context(lines, said, index)
+        if not other:
+            result.append(Uptake())
+            continue
+        found = _score(line.text, said[index], _joined([said[i] for i in other]), own)
+        result.append(Uptake(found.score, found.hands_back, found.words, other[-1]))
     return result
 
 
-def _context(lines: Sequence[Line], index: int) -> tuple[int | None, str, str]:
-    """The other person's latest turn before ``lines[index]`` (index of its last line, its text)
-    and the speaker's own words just before that turn."""
+def _joined(parts: list[_Said]) -> _Said:
+    """Several lines of the other person's as one stretch of talk."""
+    if len(parts) == 1:
+        return parts[0]
+    content: dict[str, float] = {}
+    lemma_to_key: dict[str, str] = {}
+    for part in parts:
+        for key, value in part.content.items():
+            content[key] = max(content.get(key, 0.0), value)
+        for lemma, key in part.lemma_to_key.items():
+            lemma_to_key.setdefault(lemma, key)
+    tokens = tuple(token for part in parts for token in part.tokens)
+    return _Said(tokens, content, lemma_to_key, frozenset().union(*(part.bigrams for part in parts)))
+
+
+def _context(lines: Sequence[Line], said: list[_Said], index: int) -> tuple[list[int], set[str]]:
+    """The other person's latest turn before ``lines[index]`` (its lines, reaching back past the
+    speaker's own backchannels) and the content words the speaker used just before it."""
     speaker = lines[index].speaker
     position = index - 1
     while position >= 0 and lines[position].speaker == speaker:
         position -= 1  # earlier lines of this same turn
-    source, other, words = None, [], 0
+    other: list[int] = []
+    words = 0
     while position >= 0 and words < CONTEXT_WORDS:
-        line = lines[position]
-        if line.speaker == speaker:
-            if not talk.is_backchannel(line.text):
+        if lines[position].speaker == speaker:
+            if not talk.is_backchannel(lines[position].text):
                 break
         else:
-            source = position if source is None else source
-            other.insert(0, line.text)
-            words += line.words
+            other.insert(0, position)
+            words += len(said[position].tokens)
         position -= 1
-    own, own_words = [], 0
+    own: set[str] = set()
+    own_words = 0
     while position >= 0 and own_words < OWN_RECENT_WORDS:
         if lines[position].speaker == speaker:
-            own.insert(0, lines[position].text)
-            own_words += lines[position].words
+            own |= said[position].content.keys()
+            own_words += len(said[position].tokens)
         position -= 1
-    return source, " ".join(other), " ".join(own)
+    return other, own

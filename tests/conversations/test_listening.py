@@ -215,10 +215,10 @@ def test_question_kinds(sentence, kind):
 
 
 def test_a_caption_line_finds_the_question_where_it_starts():
-    assert questions.questions_in("yeah that makes sense what did you try next") == [
-        ("what did you try next", "open")
-    ]
-    assert questions.questions_in("ok let's come back to that um i wanted to ask about the data") == []
+    assert questions.questions_in("yeah that makes sense what did you try next") == (
+        ("what did you try next", "open"),
+    )
+    assert questions.questions_in("ok let's come back to that um i wanted to ask about the data") == ()
 
 
 def test_a_line_with_open_and_closed_questions_is_open():
