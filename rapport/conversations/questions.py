@@ -47,6 +47,8 @@ SUBJECTS = talk.word_set(
     someone somebody anything something y'all the a an your his her their our my any all some
     people kids students"""
 )
+_CONTRACTED = talk.word_set("whats hows whos wheres whys")
+_OPENING_A_QUESTION = talk.word_set("about if else come so many much long often")
 _DETERMINERS = talk.word_set("the a an your his her their our my")
 # "do it", "have them", "do your homework": an auxiliary before these is an imperative verb.
 _IMPERATIVE_AFTER_DO_HAVE = talk.word_set("it this that them him her your their his our these those the a an")
@@ -156,6 +158,8 @@ def _clause_kind(tokens: tuple[str, ...], *, last: bool, asked: bool) -> str | N
         )
         if clause_subject and not (last and asked):
             return None  # "what you said", "how they did it": a clause, unless it is the question itself
+        if not asked and not _built_as_question(tokens):
+            return None  # "What I'm hearing is that…", "what a day": no question mark, no question
         if first in CLOSED_WORDS:
             return "closed"
         return "closed" if _FACT.match(text) else "open"
@@ -164,6 +168,21 @@ def _clause_kind(tokens: tuple[str, ...], *, last: bool, asked: bool) -> str | N
     if _inverted(tokens) and (asked or len(tokens) > 2):
         return "closed"  # a bare "so do I." is agreement, not a question
     return None
+
+
+def _built_as_question(tokens: tuple[str, ...]) -> bool:
+    """A question word that opens a question, as captions without a question mark show it: before
+    an auxiliary ("what did…", "what's…"), in "what about / what if / what else / how come / how
+    many", before a verb ("what made…"), or before a noun and an auxiliary ("what time do…",
+    "which one would…")."""
+    first, rest = tokens[0], tokens[1:]
+    if not rest:
+        return True  # "why", "how": the whole sentence
+    if "'" in first or first in _CONTRACTED or rest[0] in AUXILIARIES | _OPENING_A_QUESTION:
+        return True
+    if rest[0] not in SUBJECTS and talk.is_verb(rest[0]):
+        return True  # the question word is the subject: "what made it work", "who decides"
+    return len(rest) > 1 and rest[0] not in SUBJECTS and rest[0].isalpha() and rest[1] in AUXILIARIES
 
 
 def _clauses(sentence: str) -> list[tuple[str, ...]]:

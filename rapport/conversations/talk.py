@@ -141,6 +141,12 @@ def is_known_word(word: str) -> bool:
     return word in FUNCTION_WORDS or word in BACKCHANNEL_WORDS or bool(lemminflect.getAllLemmas(word))
 
 
+@cached
+def is_verb(word: str) -> bool:
+    """Could this word be a verb ("made", "decides")?"""
+    return word not in FUNCTION_WORDS and "VERB" in lemminflect.getAllLemmas(word)
+
+
 def is_content(word: str) -> bool:
     return word not in FUNCTION_WORDS and word not in BACKCHANNEL_WORDS and (len(word) > 1 or word.isdigit())
 
