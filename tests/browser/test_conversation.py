@@ -8,7 +8,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.conversations.samples import ZOOM_VTT, wav_bytes
+from tests.browser.conftest import PHONE
+from tests.conversations.samples import ZOOM_VTT, make_conversation, wav_bytes
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,9 +82,6 @@ def test_import_seek_comment_and_share(page, sign_in, tmp_path):
 def test_the_turns_that_built_on_the_teachers_words_on_a_phone_with_a_keyboard(
     page, sign_in, settings, tmp_path
 ):
-    from tests.browser.conftest import PHONE
-    from tests.conversations.samples import make_conversation
-
     world = build_world()
     conversation = make_conversation(world)
     sign_in(world.teacher)
