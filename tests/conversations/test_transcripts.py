@@ -209,3 +209,24 @@ def test_sentences_and_headings_continue_the_line_before(prefix):
     transcript = parse(f"Cora: we can start\nTess: sure\n{prefix}: we look at the data\nCora: okay\n")
     assert transcript.speakers == ["Cora", "Tess"]
     assert transcript.lines[1].text == f"sure {prefix}: we look at the data"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "Cora: ", "Tess Teacher: ", "speaker 2: "]),
+            st.text(alphabet="abc XYZ:.,?'-", min_size=1, max_size=40),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_speaker_is_a_name_the_file_gives(rows):
+    """Whatever the text holds (colons included), a speaker is a name some line starts with."""
+    text = "\n".join(prefix + said for prefix, said in rows)
+    with contextlib.suppress(TranscriptError):
+        transcript = parse(text)
+        named = {prefix[:-2] for prefix, _ in rows if prefix}
+        for speaker in transcript.speakers:
+            assert speaker in named or any(said.startswith(f"{speaker}:") for _, said in rows), speaker
