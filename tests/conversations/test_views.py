@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from rapport.conversations import actions, forms, recordings, transcripts
+from rapport.conversations import forms, recordings
 from rapport.conversations.models import Comment, Conversation
 from rapport.privacy import encryption
 from rapport.privacy.models import AccessLogEntry, Purpose
@@ -64,13 +64,7 @@ def test_highlighted_words_are_escaped(client_as, world):
         'Cora Coach: what did they say?\nTess: the parents & kids wrote 5 < 6 "loved" it\n'
         'Cora Coach: so parents & kids wrote 5 < 6 "loved" it\n'
     )
-    conversation = actions.import_conversation(
-        world.relationship,
-        world.coach,
-        title="Escapes",
-        held_on=world.relationship.started_on,
-        transcript=transcripts.parse(transcript),
-    )
+    conversation = make_conversation(world, transcript=transcript)
     page = client_as(world.coach).get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
     assert "5 < 6" not in page
     assert (
