@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev frontend keys migrate seed lint format test-sqlite test-postgres chromium bench clean
+.PHONY: run serve test install install-dev frontend keys migrate seed lint format test-sqlite test-postgres chromium bench clean
 
 ## make run: install, migrate, seed the demo district, serve on http://127.0.0.1:$(PORT)
 run: install frontend keys
@@ -16,6 +16,13 @@ run: install frontend keys
 	$(PY) manage.py seed_demo --if-empty
 	@echo "\nRapport is at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)\n"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make serve: the same demo, served as production serves it (gunicorn, whitenoise, DEBUG off,
+## a background worker on Redis); needs Redis on 127.0.0.1:6379
+serve: install frontend keys
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo --if-empty
+	PORT=$(PORT) scripts/serve_production.sh
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL
 test: install-dev frontend chromium lint test-sqlite test-postgres

@@ -204,13 +204,16 @@ def prep_brief(user, session: Session) -> PrepBrief:
 
 def overdue_on_caseload(user) -> list[Commitment]:
     """Overdue commitments across the person's caseload, oldest first, for their home page."""
-    queryset = Commitment.objects.overdue().select_related("relationship__teacher")
+    queryset = Commitment.objects.overdue().select_related("relationship__teacher", "relationship__coach")
     queryset = queryset.only(*OVERDUE_PANEL_FIELDS)
     return policy.read_records(user, queryset, PURPOSE, limit=20, caseload=True)
 
 
 # What the home page's overdue panel shows of each commitment (and what the access log needs).
 OVERDUE_PANEL_FIELDS = (
+    "relationship__kind",
+    "relationship__coach__full_name",
+    "relationship__coach__email",
     "relationship__teacher__full_name",
     "relationship__teacher__email",
     "author_id",

@@ -4,7 +4,7 @@ Every format becomes the same list of ``Line`` (start, end, speaker, text). Anyt
 cannot read raises ``TranscriptError`` naming the line, and nothing else: the import
 form and ``manage.py analyze_transcript`` show that message and store nothing.
 
-Why our own reader rather than webvtt-py alone: its errors do not say which line is
+Why our own reader rather than a WebVTT library: their errors do not say which line is
 wrong, and it knows nothing of SRT speaker prefixes or plain ``Name: text`` files.
 One small cue reader for VTT and SRT gives a single set of rules and clear messages.
 

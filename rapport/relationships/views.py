@@ -52,49 +52,6 @@ logger = logging.getLogger(__name__)
 
 RELATED = ("relationship__teacher", "relationship__coach")
 
-# The home lists the oldest follow-ups first and this many of them; "show all" lists every one.
-# A coach back from two weeks away sees where to start, and the page stays light.
-FOLLOW_UPS_SHOWN = 10
-
-
-@login_required
-def coach_home(request: HttpRequest) -> HttpResponse:
-    """7:45 in the morning: who to follow up with, who has not been seen, the week's appreciations."""
-    user = request.user
-    settings = CoachSettings.for_coach(user)
-    show_all = request.GET.get("follow_ups") == "all"
-    due = Note.objects.filter(author=user).follow_ups_due()
-    follow_ups = policy.read_records(  # the coach's own notes: one more tells whether there are more
-        user,
-        due.select_related(*RELATED).order_by("follow_up_on", "pk"),
-        Purpose.RELATIONSHIP_PAGE,
-        limit=None if show_all else FOLLOW_UPS_SHOWN + 1,
-    )
-    more_follow_ups = len(follow_ups) > FOLLOW_UPS_SHOWN and not show_all
-    rows = coverage_for(user, settings.coverage_threshold_days)
-    sent_this_week = (
-        policy.visible_records(user, Appreciation.objects.filter(author=user))
-        .sent_since(actions.week_start())
-        .count()
-    )
-    recent_noticings = policy.visible_records(user, Noticing.objects.filter(author=user)).select_related(
-        *RELATED
-    )
-    return render(
-        request,
-        "relationships/coach_home.html",
-        {
-            "settings": settings,
-            "follow_ups": follow_ups if show_all else follow_ups[:FOLLOW_UPS_SHOWN],
-            "more_follow_ups": more_follow_ups,
-            "rows": rows,
-            "overdue_count": sum(row.overdue for row in rows),
-            "sent_this_week": sent_this_week,
-            "recent_noticings": recent_noticings[:5],
-            "today": timezone.localdate(),
-        },
-    )
-
 
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Navigation that fits the person's roles."""
+"""Navigation that fits the person's roles: the main navigation, and the personal menu."""
 
 from __future__ import annotations
 
@@ -13,43 +13,68 @@ from rapport.privacy import policy
 class NavItem:
     label: str
     url_name: str
+    icon: str
+    # Other pages that belong to this item's section (a teacher's page is under "Teachers").
+    section: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
+    def is_current(self, view_name: str) -> bool:
+        return view_name == self.url_name or view_name in self.section
+
 
 def nav_items_for(user) -> list[NavItem]:
+    """Where a person's work is: a few places, by role."""
     if not user.is_authenticated:
         return []
-    items = [NavItem("Home", "home")]
-    # A teacher in peer coaching also coaches, so they get a caseload too.
-    if user.is_coach or (user.is_teacher and policy.caseload_for(user).exists()):
-        items.append(NavItem("Caseload", "caseload"))
-        items.append(NavItem("Coverage", "coverage"))
+    coaches = user.is_coach or (user.is_teacher and policy.caseload_for(user).exists())
+    items = []
+    if user.is_coach:
+        items.append(NavItem("Today", "home", "sun"))
+    if coaches:
+        items.append(NavItem("Teachers", "caseload", "users", section=("relationship_detail",)))
+        items.append(NavItem("Coverage", "coverage", "radar"))
     if user.is_teacher:
-        items.append(NavItem("My coaching", "teacher_space"))
+        items.append(NavItem("My coaching", "teacher_space", "sprout"))
     if user.is_coach:
-        items.append(NavItem("Trust", "trust_dashboard"))
-    if user.is_coach or user.is_teacher or user.is_leader:
-        items.append(NavItem("Exports", "export_list"))
-    if user.is_coach:
-        items.append(NavItem("API tokens", "api_tokens"))
+        items.append(NavItem("Trust", "trust_dashboard", "heart-handshake"))
     if user.is_leader:
-        items.append(NavItem("Reports", "leader_report"))
-        items.append(NavItem("Released to me", "released_to_me"))
+        items.append(NavItem("Reports", "leader_report", "chart-column"))
+        items.append(NavItem("Released to me", "released_to_me", "inbox"))
     if user.is_coach_lead:
-        items.append(NavItem("Coaches", "coaches_led"))
-        items.append(NavItem("Shared conversations", "conversations_shared_with_me"))
+        items.append(NavItem("Coaches", "coaches_led", "users-round"))
+        items.append(NavItem("Shared conversations", "conversations_shared_with_me", "messages-square"))
     if user.is_site_admin:
-        items.append(NavItem("Administration", "admin:index"))
-        items.append(NavItem("Roster import", "roster_import"))
+        items.append(NavItem("Administration", "admin:index", "settings"))
+        items.append(NavItem("Roster import", "roster_import", "upload"))
+    return items
+
+
+def personal_items_for(user) -> list[NavItem]:
+    """Settings and downloads that are the person's own: the menu under their name."""
+    if not user.is_authenticated:
+        return []
+    items = []
+    if user.is_coach:
+        items.append(NavItem("Your targets", "coach_settings", "target"))
+        items.append(NavItem("Question bank", "question_bank", "message-circle-question"))
+    if user.is_coach or user.is_teacher or user.is_leader:
+        items.append(NavItem("Exports", "export_list", "download"))
+    if user.is_coach:
+        items.append(NavItem("API tokens", "api_tokens", "key-round"))
+    items.append(NavItem("Change password", "password_change", "lock"))
+    items.append(NavItem("How your data is protected", "privacy_promise", "shield-check"))
     return items
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_links": [], "personal_links": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
-    return {"nav_items": nav_items_for(user), "nav_current": current}
+    return {
+        "nav_links": [(item, item.is_current(current)) for item in nav_items_for(user)],
+        "personal_links": [(item, item.is_current(current)) for item in personal_items_for(user)],
+    }

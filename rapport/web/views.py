@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from rapport.relationships.views import coach_home
+from rapport.web.today import today_for
 
 
 @login_required
@@ -15,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each person lands where their work is."""
     user = request.user
     if user.is_coach:
-        return coach_home(request)
+        return today(request)
     if user.is_coach_lead:
         return redirect("coaches_led")
     if user.is_leader:
@@ -25,6 +25,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_teacher:
         return redirect("teacher_space")
     return render(request, "web/no_role.html")
+
+
+def today(request: HttpRequest) -> HttpResponse:
+    """The coach's day: sessions, follow-ups, promises due, who has not been seen lately."""
+    return render(
+        request,
+        "web/today.html",
+        {"today": today_for(request.user, all_follow_ups=request.GET.get("follow_ups") == "all")},
+    )
 
 
 def privacy_promise(request: HttpRequest) -> HttpResponse:

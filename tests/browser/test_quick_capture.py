@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.relationships.models import Noticing, Touchpoint
-from rapport.relationships.views import FOLLOW_UPS_SHOWN
+from rapport.web.today import FOLLOW_UPS_SHOWN
 from tests.browser.conftest import PHONE, TEST_PASSWORD
 from tests.factories import waiting_follow_ups
 from tests.world import build_world
@@ -36,7 +36,7 @@ def test_noticing_in_three_taps(page, sign_in):
     tap(page.get_by_role("button", name="Save noticing"))
 
     expect(page.get_by_role("status")).to_contain_text(f"Noticing saved for {world.teacher.full_name}")
-    noticed = page.locator("section", has=page.get_by_role("heading", name="What you noticed lately"))
+    noticed = page.locator("article", has=page.get_by_role("heading", name="What you noticed lately"))
     expect(noticed).to_contain_text("Every student had a role in the group task.")
     assert tap.count <= 3
     assert Noticing.objects.get().body == "Every student had a role in the group task."
@@ -72,7 +72,7 @@ def test_follow_up_set_for_today_shows_on_the_home(page, sign_in):
     expect(page.get_by_role("status")).to_contain_text("Note saved")
 
     page.goto("/")
-    follow_ups = page.locator("section", has=page.get_by_role("heading", name="Follow-ups for today"))
+    follow_ups = page.locator("article", has=page.get_by_role("heading", name="Follow-ups due"))
     expect(follow_ups).to_contain_text("Ask how the science fair went")
     # Named with the teacher, described by the note: read out of context, the button still says
     # which follow-up it closes.
@@ -89,13 +89,13 @@ def test_the_oldest_follow_ups_then_all_of_them(page, sign_in):
     waiting_follow_ups(world.relationship, FOLLOW_UPS_SHOWN + 2, "Waiting follow-up")
     sign_in(world.coach)
     page.goto("/")
-    follow_ups = page.locator("section", has=page.get_by_role("heading", name="Follow-ups for today"))
-    expect(follow_ups.get_by_role("article")).to_have_count(FOLLOW_UPS_SHOWN)
+    follow_ups = page.locator("article", has=page.get_by_role("heading", name="Follow-ups due"))
+    expect(follow_ups.get_by_role("listitem")).to_have_count(FOLLOW_UPS_SHOWN)
     expect(follow_ups).to_contain_text("Waiting follow-up 00")
     expect(follow_ups).not_to_contain_text(f"Waiting follow-up {FOLLOW_UPS_SHOWN + 1}")
 
     follow_ups.get_by_role("link", name="Show all follow-ups").click()
-    expect(follow_ups.get_by_role("article")).to_have_count(FOLLOW_UPS_SHOWN + 2)
+    expect(follow_ups.get_by_role("listitem")).to_have_count(FOLLOW_UPS_SHOWN + 2)
     expect(follow_ups).to_contain_text(f"Waiting follow-up {FOLLOW_UPS_SHOWN + 1}")
 
 

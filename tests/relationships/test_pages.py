@@ -62,17 +62,3 @@ def test_the_teachers_own_reads_are_not_listed_as_someone_else_looking(client_as
     client.get(reverse("relationship_detail", args=[world.relationship.pk]))
     body = client.get(reverse("teacher_space")).content.decode()
     assert "Nobody but their authors has opened your records." in body
-
-
-def test_navigation_fits_the_role(client_as, world):
-    def nav(user):
-        return client_as(user).get(reverse("privacy_promise")).content.decode()
-
-    assert ">Caseload<" in nav(world.coach)
-    assert ">Released to me<" not in nav(world.coach)
-    assert ">My coaching<" in nav(world.teacher)
-    assert ">Caseload<" not in nav(world.teacher)
-    assert ">Released to me<" in nav(world.leader)
-    assert ">Caseload<" not in nav(world.leader)
-    assert ">Administration<" in nav(world.site_admin)
-    assert ">Coaches<" in nav(world.coach_lead)

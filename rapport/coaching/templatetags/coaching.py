@@ -25,13 +25,3 @@ def coaching_panel(context, relationship) -> dict:
         "csrf_token": context.get("csrf_token"),
         "can_manage": relationship.acts_as_coach(user),
     }
-
-
-@register.inclusion_tag("coaching/_overdue.html", takes_context=True)
-def overdue_commitments(context) -> dict:
-    user = context["request"].user
-    return {
-        "overdue": briefs.overdue_on_caseload(user),
-        "request": context["request"],
-        "csrf_token": context.get("csrf_token"),
-    }

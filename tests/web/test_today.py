@@ -1,4 +1,4 @@
-"""The coach's home at 7:45: follow-ups due, who has not been seen, the week's appreciations."""
+"""The coach's "Today" at 7:45: sessions, follow-ups due, promises overdue, who has not been seen."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.coaching import actions as coaching_actions
+from rapport.coaching.models import Session
 from rapport.people.models import Role
 from rapport.relationships import actions
 from rapport.relationships.models import CoachSettings, Note, Noticing
-from rapport.relationships.views import FOLLOW_UPS_SHOWN
+from rapport.web.today import FOLLOW_UPS_SHOWN, NOT_SEEN_SHOWN
 from tests.factories import NoteFactory, RelationshipFactory, person, waiting_follow_ups
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +77,27 @@ def test_the_leader_home_shows_none_of_it(world, client_as):
         assert "Groups rotated without a word." not in page
 
 
+def _at(day_offset: int, hour: int, minute: int = 0):
+    day = timezone.localdate() + timedelta(days=day_offset)
+    return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())).replace(
+        hour=hour, minute=minute
+    )
+
+
+def _schedule(relationship, coach, day_offset: int, hour: int, place: str = "Room 12") -> Session:
+    return coaching_actions.schedule_session(
+        relationship,
+        coach,
+        {
+            "starts_at": _at(day_offset, hour),
+            "ends_at": _at(day_offset, hour, 45),
+            "wrap_up_at": _at(day_offset, hour, 40),
+        },
+        place,
+        "",
+    )
+
+
 def _caseload(coach, school, size: int) -> None:
     for i in range(size):
         teacher = person(Role.Kind.TEACHER, school, full_name=f"Teacher {i:02d}")
@@ -83,6 +106,7 @@ def _caseload(coach, school, size: int) -> None:
         Noticing.objects.create(relationship=relationship, author=coach, body=f"Good thing {i}")
         actions.log_touchpoint(relationship, coach, "hallway", when=timezone.now() - timedelta(days=i))
         actions.send_appreciation(relationship, coach, f"Thanks, number {i}.")
+        _schedule(relationship, coach, i % 7, 8 + i % 9)
 
 
 def _coach_with_caseload(school, size: int):
@@ -106,7 +130,61 @@ def test_constant_queries_whatever_the_caseload(world, client, django_assert_num
     client.force_login(large)
     with django_assert_num_queries(len(small_queries)):
         response = client.get(reverse(url_name))
-    assert response.content.decode().count("Teacher ") >= 60
+    assert response.content.decode().count("Teacher ") >= 40
+
+
+def test_sessions_today_and_the_coming_days_across_the_caseload(world, client_as):
+    """Time, person, place, wrap-up and the prep brief: the agenda a coach walks in with."""
+    later_today = _schedule(world.relationship, world.coach, 0, 23, place="The library")
+    other = RelationshipFactory(coach=world.coach, school=world.relationship.school)
+    in_three_days = _schedule(other, world.coach, 3, 9, place="Room 4")
+    next_month = _schedule(other, world.coach, 30, 9)
+    cancelled = _schedule(other, world.coach, 1, 10, place="Cancelled room")
+    coaching_actions.cancel_session(cancelled, "coach", "")
+    not_mine = _schedule(world.other_relationship, world.other_coach, 0, 22, place="Not my room")
+
+    page = client_as(world.coach).get(reverse("home")).content.decode()
+    today_card = page[page.index('id="sessions-heading"') : page.index('id="week-heading"')]
+    assert world.teacher.full_name in today_card
+    assert "11:00 pm" in today_card
+    assert "The library" in today_card
+    assert "wraps up 11:40 pm" in today_card
+    assert reverse("session_prep", args=[world.relationship.pk, later_today.pk]) in today_card
+    week_card = page[page.index('id="week-heading"') : page.index('id="follow-ups-heading"')]
+    assert other.teacher.full_name in week_card
+    assert "Room 4" in week_card
+    assert reverse("session_prep", args=[other.pk, in_three_days.pk]) in week_card
+    assert reverse("session_prep", args=[other.pk, next_month.pk]) not in page
+    assert "Cancelled room" not in page
+    assert not_mine.place not in page
+
+
+def test_a_peer_sees_the_other_peer_in_the_agenda(world, client_as):
+    """In peer coaching both are teachers: the agenda names the other one, never oneself."""
+    peer = person(Role.Kind.COACH, world.relationship.school, full_name="Penny Peer")
+    pair = RelationshipFactory(coach=peer, teacher=world.coach, school=world.relationship.school, kind="peer")
+    _schedule(pair, peer, 0, 23, place="Peer room")
+    page = client_as(world.coach).get(reverse("home")).content.decode()
+    today_card = page[page.index('id="sessions-heading"') : page.index('id="week-heading"')]
+    assert "Penny Peer" in today_card
+    assert world.coach.full_name not in today_card
+
+
+def test_not_seen_lately_lists_the_longest_first_and_counts_them_all(world, client_as):
+    school = world.relationship.school
+    for days in range(NOT_SEEN_SHOWN + 3):
+        relationship = RelationshipFactory(coach=world.coach, school=school)
+        actions.log_touchpoint(
+            relationship, world.coach, "hallway", when=timezone.now() - timedelta(days=20 + days)
+        )
+    page = client_as(world.coach).get(reverse("home")).content.decode()
+    # The world's own teacher has never been seen: counted with the others.
+    assert f"{NOT_SEEN_SHOWN + 4} of {NOT_SEEN_SHOWN + 4} not seen in 14+ days" in page
+
+
+def test_no_sessions_today_says_so(world, client_as):
+    page = client_as(world.coach).get(reverse("home")).content.decode()
+    assert "No sessions today." in page
 
 
 def test_the_oldest_follow_ups_first_and_all_of_them_one_tap_away(world, client_as):

@@ -1,0 +1,116 @@
+"""The parts every page shares: icons, the one date and time format, initials.
+
+Dates and times read the same everywhere ("Tue 9 Dec, 3:15 pm"): use ``|when`` for a
+moment, ``|day`` for a date and ``|clock`` for a time of day, never ``|date`` with a
+format of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+
+from django import template
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+@lru_cache(maxsize=256)
+def _icon_svg(name: str) -> str:
+    """Lucide's SVG for ``name`` (from npm, served under static/vendor/lucide), without its own attributes."""
+    if not re.fullmatch(r"[a-z0-9-]+", name):
+        raise ValueError(f"not an icon name: {name!r}")
+    path = finders.find(f"vendor/lucide/{name}.svg")
+    if path is not None:
+        with open(path, encoding="utf-8") as svg:
+            source = svg.read()
+    else:  # collected static files, as production serves them
+        with staticfiles_storage.open(f"vendor/lucide/{name}.svg") as svg:
+            source = svg.read().decode("utf-8")
+    body = _SVG_OPEN.sub("", _COMMENT.sub("", source), count=1).replace("</svg>", "").strip()
+    return re.sub(r"\s*\n\s*", "", body)
+
+
+@register.simple_tag
+def icon(name: str, extra_class: str = "") -> str:
+    """An inline SVG icon, hidden from screen readers: the text beside it says what it means."""
+    classes = f"icon {extra_class}".strip()
+    return format_html(
+        '<svg class="{}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" '
+        'stroke="currentColor" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" '
+        'focusable="false">{}</svg>',
+        classes,
+        mark_safe(_icon_svg(name)),  # noqa: S308 - the icon set's own file, from npm, never user input
+    )
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _clock(value: datetime.datetime | datetime.time) -> str:
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
+
+
+def _day(value: datetime.date, today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate()
+    text = f"{value:%a} {value.day} {value:%b}"
+    return text if value.year == today.year else f"{text} {value.year}"
+
+
+@register.filter
+def clock(value: datetime.datetime | datetime.time | None) -> str:
+    """A time of day: "3:15 pm"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = _local(value)
+    return _clock(value)
+
+
+@register.filter
+def day(value: datetime.date | datetime.datetime | None) -> str:
+    """A date: "Tue 9 Dec" (the year only when it is not this year)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = _local(value).date()
+    return _day(value)
+
+
+@register.filter
+def when(value: datetime.datetime | datetime.date | None) -> str:
+    """A moment: "Tue 9 Dec, 3:15 pm"."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime.datetime):
+        return _day(value)
+    value = _local(value)
+    return f"{_day(value.date())}, {_clock(value)}"
+
+
+@register.filter
+def initials(person) -> str:
+    """Two letters for an avatar: "MO" for Maya Okafor."""
+    name = (getattr(person, "full_name", "") or str(person or "")).strip()
+    parts = [part for part in name.split() if part[:1].isalpha()]
+    if not parts:
+        return "?"
+    letters = parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")
+    return letters.upper()
+
+
+@register.filter
+def other_than(relationship, user):
+    """The other member of a relationship: the teacher for their coach, either peer for the other."""
+    return relationship.other_member(user)
