@@ -119,10 +119,6 @@ class _Said:
     bigrams: frozenset[tuple[str, str]]
 
     @classmethod
-    def of(cls, text: str) -> _Said:
-        return _said(text)
-
-    @classmethod
     def reading(cls, text: str) -> _Said:
         tokens = tuple(word for word in talk.words(text) if word not in talk.FILLERS)
         content: dict[str, float] = {}
@@ -139,6 +135,7 @@ class _Said:
 
 @talk.cached
 def _said(text: str) -> _Said:
+    """The words of a text, read once per analysis."""
     return _Said.reading(text)
 
 
@@ -241,6 +238,9 @@ def _score(line_text: str, line: _Said, other: _Said, own: set[str]) -> Uptake:
         if kind and (shared or _BACK_REFERENCE & set(talk.words(text)) or len(talk.words(text)) <= 3)
     ]
     follow_up = 0.45 if "open" in about_it else (0.3 if about_it else 0.0)
+    # Each weight says how much one piece of evidence shows on its own, from what it means: a
+    # reflecting opener alone reaches the paraphrase threshold, a reflection-shaped statement
+    # alone does not, an open follow-up counts more than a closed one. Set, not fitted.
     value = 1.0 - (
         (1.0 - 0.8 * lexical)
         * (1.0 - 0.4 * phrase)
@@ -257,7 +257,7 @@ def _score(line_text: str, line: _Said, other: _Said, own: set[str]) -> Uptake:
     echo = bool(shared) and all(
         kind == "closed" and _is_declarative(text) for text, kind in zip(lowered, kinds, strict=True) if kind
     )
-    handing_back = reflecting or echo or any(_shared(_Said.of(text), other) for text in statements)
+    handing_back = reflecting or echo or any(_shared(_said(text), other) for text in statements)
     hands_back = handing_back and not talk.is_backchannel(line_text) and not telling_or_judging
     return Uptake(score=round(value, 3), hands_back=hands_back, words=tuple(shared.values()))
 
