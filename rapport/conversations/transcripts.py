@@ -34,6 +34,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapport.conversations.talk import word_set
+
 # A typical conversational pace (150 words a minute), used only when a transcript has no times.
 WORDS_PER_SECOND = 2.5
 MAX_SPEAKER_NAME = 80
@@ -49,11 +51,7 @@ _NAME_WORD = re.compile(r"^[\w][\w.'\u2019()\[\]#&/-]*,?$")
 
 
 # Words that make a phrase before a colon a sentence or a heading, not a person.
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_NOT_NAME_WORDS = _word_set(
+_NOT_NAME_WORDS = word_set(
     """a an the this that these those there here it its i i'm i've we we're you you're your he she
     they them my our his her their me us is are was were be been am has have had do does did will
     would can could should shall may might must not no yes yeah okay ok so and but or because if
@@ -73,7 +71,7 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 MAX_NAME_WORDS = 4  # not counting particles such as "de la" or "van der"
-_NAME_PARTICLES = _word_set("de la del della da di van von der den le du dos das bin al el y")
+_NAME_PARTICLES = word_set("de la del della da di van von der den le du dos das bin al el y")
 _PLAIN_TIME = re.compile(rf"^\s*[\[(]?\s*{_TIME}\s*[\])]?\s*[-\u2013]?\s*(.*)$")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
 
