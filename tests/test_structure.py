@@ -64,8 +64,6 @@ def test_every_pinned_package_is_used():
 def test_templates_live_in_one_place():
     """rapport/templates/<app>/: a newcomer finds every page's template in one folder."""
     elsewhere = [
-        str(path.relative_to(ROOT))
-        for path in (ROOT / "rapport").glob("*/templates/**/*")
-        if path.is_file()
+        str(path.relative_to(ROOT)) for path in (ROOT / "rapport").glob("*/templates/**/*") if path.is_file()
     ]
     assert not elsewhere, f"templates outside rapport/templates/: {elsewhere}"

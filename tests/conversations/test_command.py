@@ -84,6 +84,14 @@ def test_captions_without_names_are_read_without_inventing_a_speaker(tmp_path):
     assert [line["question"] for line in data["lines"]] == ["open", None]
 
 
+def test_the_summary_says_how_many_turns_built_on_the_other_persons_words(tmp_path):
+    path = tmp_path / "talk.vtt"
+    path.write_text(ZOOM_VTT)
+    result = run(str(path), "--coach", "cora")
+    assert "Built on the other person's words in 1 of 2 turns (1 paraphrases)" in result.stdout
+    assert "[prescriptive] You should try them with fourth period too." in result.stdout
+
+
 def test_without_coach_the_questioner_is_the_coach(tmp_path):
     path = tmp_path / "talk.vtt"
     path.write_text(ZOOM_VTT)

@@ -120,15 +120,15 @@ def _sign_in(base: str, email: str) -> requests.Session:
 
 
 def test_make_serve_serves_the_demo_as_production_does(served):
-    login = requests.get(served + "/accounts/login/")
+    login = requests.get(served + "/accounts/login/", timeout=10)
     assert login.status_code == 200
     stylesheet = re.search(r'href="(/static/rapport/app\.[0-9a-f]{12}\.css)"', login.text)
     assert stylesheet, "static files carry whitenoise's hashed names"
-    css = requests.get(served + stylesheet.group(1))
+    css = requests.get(served + stylesheet.group(1), timeout=10)
     assert css.status_code == 200
     assert "immutable" in css.headers["Cache-Control"]
 
-    missing = requests.get(served + "/no-such-page/")
+    missing = requests.get(served + "/no-such-page/", timeout=10)
     assert missing.status_code == 404
     assert "Traceback" not in missing.text
     assert "DEBUG = True" not in missing.text
