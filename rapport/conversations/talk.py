@@ -42,6 +42,7 @@ def word_set(words: str) -> frozenset[str]:
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*(?:-[a-z0-9]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+_NOTES = re.compile(r"\[[^\]]*\]|\((?:[^()\s]+\s?){1,3}\)")
 # A sentence ends at . ! ? (or a run of them, and a closing quote) before a space…
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+")
 # …except after a title ("Ms. Park").
@@ -104,8 +105,10 @@ def normalise(text: str) -> str:
 
 @cached
 def words(text: str) -> tuple[str, ...]:
-    """The words of a text in lower case, apostrophes and hyphens kept inside words."""
-    return tuple(_WORD.findall(normalise(text).lower()))
+    """The words of a text in lower case, apostrophes and hyphens kept inside words; a
+    transcriber's notes and placeholders ("[inaudible]", "[Student]", "(laughs)") are not words
+    anyone said, so two lines never "share" them."""
+    return tuple(_WORD.findall(_NOTES.sub(" ", normalise(text)).lower()))
 
 
 @cached

@@ -137,6 +137,12 @@ def test_words_are_matched_after_lemmatising():
     assert set(taken.words) == {"kids", "tried", "felt"}
 
 
+def test_a_transcribers_notes_and_placeholders_are_not_shared_words():
+    student = "[Student] said I think it's [inaudible] because the (laughs) tens go first"
+    assert uptake.score("[Student], [inaudible]? (laughs)", student).words == ()
+    assert "tens" in uptake.score("So the tens go first.", student).words
+
+
 def test_a_report_about_someone_else_is_not_a_paraphrase():
     said = "The principal told us the walkthroughs are just to see trends."
     assert not uptake.score("That is not what I heard from her at the leadership meeting.", said).paraphrase
