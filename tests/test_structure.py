@@ -96,6 +96,12 @@ def test_what_ships_and_the_bench_never_import_the_tests(folder):
         for path in paths
         for problem in _imports_of_tests(path.read_text(), str(path.relative_to(ROOT)))
     ]
+    # Nor does it read the suite's files: development data lives in bench/data/.
+    found += [
+        f"{path.relative_to(ROOT)}: reads the tests' files"
+        for path in paths
+        if '"tests"' in path.read_text() or "tests/data" in path.read_text()
+    ]
 
     assert found == []
 

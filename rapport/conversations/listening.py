@@ -1,31 +1,22 @@
-"""Listening analytics: who talked, what kind of questions, paraphrases, judging words.
+"""Listening analytics: who talked, what kind of questions, uptake and paraphrases, phrasing.
 
-Everything here is rules and word lists we wrote, kept in one place so a coach can read
-exactly why a line was counted. The web page and ``manage.py analyze_transcript`` both
-call ``analyze``.
-
-What the rules do, and their limits (also in docs/conversations.md):
+The web page and ``manage.py analyze_transcript`` both call ``analyze``. The parts:
 
 * **Talk share** is exact arithmetic over the transcript: seconds are cue durations
   (or estimates for untimed text), words are runs of letters and digits. A *turn* is a
   run of consecutive lines by one speaker; its length is the time from its first line's
   start to its last line's end.
-* **Questions** are sentences ending in "?", or, because automatic captions often drop
-  punctuation, sentences that begin with a question word and end the line. A question
-  is *open* when it invites the other person to think aloud (what, how, why, tell me,
-  describe, walk me through, "could you say more") and *closed* when it can be answered
-  with yes, no or a single fact (do/is/can…, who, when, which, how many, "…right?").
-  Limits: "What time is it?" is closed but starts like an open question — we catch the
-  common fact-seeking forms (what time, what day, how many…) and miss the rest.
-* **Paraphrases** are lines that hand the other person's meaning back: "what I'm
-  hearing is…", "it sounds like…", "so you're saying…", "if I understand you…". We look
-  for these stems; a paraphrase without one ("So the quiet ones never got a turn.") is
-  missed.
-* **Flags** are judgmental, evaluative or prescriptive phrasings by the coach ("you
-  should", "why didn't you", "that was great"), each with a curious reframe. Praise is
-  flagged too, gently: in reflective coaching even warm judgement moves the thinking
-  from the teacher to the coach. We match phrases, so irony, quotation ("she said 'you
-  should…'") and context are beyond us; a flag is an invitation to look, not a verdict.
+* **Questions**, open or closed: ``questions.py``.
+* **Uptake** (0 to 1) and **paraphrases** (restating, revoicing, reflecting): ``uptake.py``.
+  A coach's turn *builds on* the other person's words when one of its lines reaches the
+  paraphrase threshold; turns that only say "mm-hmm", and a first turn with nothing
+  before it, are not counted either way.
+* **Phrasing to reconsider** (judging, telling, grading) with reframes: ``phrasing.py``.
+
+Every line of the transcript gets its uptake, paraphrase, question kind and flags
+(``Analysis.lines``), whoever said it; the summary counts are the coach's.
+Limits are written down in each module and in docs/conversations.md: these are rules,
+not judgement, and each finding is an invitation to look again.
 """
 
 from __future__ import annotations
@@ -34,188 +25,11 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from rapport.conversations import phrasing, questions, talk, uptake
 from rapport.conversations.transcripts import Line, Transcript
 
 # "Listen twice as much as you talk": the coach's share of the talk we hope for.
 COACH_TARGET_SHARE = 1 / 3
-
-_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-_LEADING_FILLER = re.compile(
-    r"^(?:(?:so|and|but|okay|ok|well|um|uh|hmm|yeah|right|now|then|alright|"
-    r"i'?m curious|i'?m wondering|i wonder|let me ask|can i ask|one more thing)[,\s]+)+",
-    re.IGNORECASE,
-)
-
-# Invitations to think aloud count as open questions even without a question mark.
-INVITATIONS = (
-    "tell me",
-    "describe",
-    "walk me through",
-    "talk me through",
-    "say more",
-    "help me understand",
-)
-OPEN_STARTS = (
-    *INVITATIONS,
-    "what",
-    "what's",
-    "how",
-    "how's",
-    "why",
-    "in what ways",
-    "could you say more",
-    "can you say more",
-    "could you tell me",
-    "can you tell me",
-    "would you tell me",
-    "could you walk me",
-    "can you walk me",
-    "would you walk me",
-    "could you describe",
-    "can you describe",
-    "would you describe",
-    "could you talk",
-    "can you talk",
-)
-# Fact-seeking forms that start like open questions but want one answer.
-CLOSED_DESPITE_OPEN_START = (
-    "how many",
-    "how much",
-    "how long",
-    "how often",
-    "how old",
-    "what time",
-    "what day",
-    "what date",
-    "what period",
-    "what page",
-    "what grade",
-    "what room",
-)
-CLOSED_STARTS = (
-    "do",
-    "does",
-    "did",
-    "is",
-    "are",
-    "was",
-    "were",
-    "can",
-    "could",
-    "would",
-    "will",
-    "should",
-    "shall",
-    "have",
-    "has",
-    "had",
-    "may",
-    "might",
-    "must",
-    "am",
-    "isn't",
-    "aren't",
-    "wasn't",
-    "weren't",
-    "don't",
-    "doesn't",
-    "didn't",
-    "won't",
-    "wouldn't",
-    "can't",
-    "couldn't",
-    "haven't",
-    "hasn't",
-    "who",
-    "who's",
-    "when",
-    "where",
-    "where's",
-    "which",
-    "whose",
-)
-TAG_QUESTION_ENDS = (", right", ", ok", ", okay", ", yeah", ", correct", ", yes", ", no")
-QUESTION_WORDS = OPEN_STARTS + CLOSED_STARTS
-
-PARAPHRASE_STEMS = (
-    "what i'm hearing",
-    "what i am hearing",
-    "what i hear",
-    "i'm hearing",
-    "i hear you saying",
-    "i hear that",
-    "it sounds like",
-    "sounds like you",
-    "sounds like it",
-    "sounds like the",
-    "so you're saying",
-    "you're saying",
-    "so what you're saying",
-    "so you feel",
-    "so you're feeling",
-    "you're feeling",
-    "if i understand",
-    "if i'm understanding",
-    "if i've got this right",
-    "let me make sure i",
-    "let me check i",
-    "in other words",
-    "what i'm taking away",
-    "so for you",
-    "so what matters to you",
-    "what matters to you is",
-    "it seems like you",
-    "it seems that you",
-    "you seem",
-    "so the heart of it",
-    "so the big thing for you",
-    "you noticed that",
-    "so you noticed",
-    "so you tried",
-    "so you want",
-    "so you'd like",
-)
-
-
-@dataclass(frozen=True)
-class FlagRule:
-    category: str  # judgmental, evaluative or prescriptive
-    pattern: re.Pattern
-    reframe: str
-
-
-def _rule(category: str, words: str, reframe: str) -> FlagRule:
-    return FlagRule(category, re.compile(rf"\b(?:{words})\b", re.IGNORECASE), reframe)
-
-
-FLAG_RULES = (
-    _rule(
-        "judgmental",
-        r"why didn'?t you|why did you|why would you|why haven'?t you|why aren'?t you|why weren'?t you"
-        r"|you always|you never|you failed|you forgot|you didn'?t even|you should have|you shouldn'?t have"
-        r"|you should'?ve|that'?s a problem|the problem is you|you'?re too|you were too|obviously|clearly you"
-        r"|what were you thinking|that'?s not how|you can'?t just|you got it wrong",
-        "Get curious instead: “I'm wondering what was going on for you in that moment?”",
-    ),
-    _rule(
-        "prescriptive",
-        r"you should|you need to|you have to|you must|you ought to|why don'?t you|what you need to do"
-        r"|what you should do|if i were you|i would just|you'?d better|make sure you|the fix is"
-        r"|the answer is to|just do|just try|just have them|just make|next time,? do|next time,? you should"
-        r"|the best thing to do is|here'?s what to do|you want to make sure",
-        "Invite their thinking first: “What options do you see? Which one feels worth trying?”",
-    ),
-    _rule(
-        "evaluative",
-        r"good job|great job|nice job|well done|that was (?:great|good|perfect|excellent|amazing|fantastic"
-        r"|bad|poor|terrible|weak|wrong|a mistake)|that'?s (?:great|perfect|wrong|not good|bad|the right way"
-        r"|the wrong way)|that (?:didn'?t|did not) work|that wasn'?t (?:good|great|effective)"
-        r"|i (?:loved|liked) (?:how|the way|that)|great lesson|terrible lesson"
-        r"|you did (?:great|well|badly|it wrong)"
-        r"|you'?re doing it wrong|that'?s not effective|that was ineffective",
-        "Describe and ask rather than grade: “What did you notice about how students responded?”",
-    ),
-)
 
 
 @dataclass
@@ -239,6 +53,37 @@ class Finding:
     kind: str = ""
     category: str = ""
     reframe: str = ""
+    words: tuple[str, ...] = ()  # for uptake: this line's words that take up the other's
+
+
+@dataclass(frozen=True)
+class LineReading:
+    """What the analytics read in one transcript line."""
+
+    speaker: str
+    start: float
+    text: str
+    uptake: float
+    paraphrase: bool
+    question: str | None
+    flags: tuple[phrasing.Flag, ...]
+    words: tuple[str, ...]  # the words that take up the other person's
+    taken: uptake.Uptake = field(default_factory=uptake.Uptake, repr=False)
+
+    def as_json(self) -> dict:
+        return {
+            "speaker": self.speaker,
+            "start": self.start,
+            "text": self.text,
+            "uptake": self.uptake,
+            "paraphrase": self.paraphrase,
+            "question": self.question,
+            "flags": [
+                {"category": flag.category, "text": flag.sentence, "reframe": flag.reframe}
+                for flag in self.flags
+            ],
+            "took_up": list(self.words),
+        }
 
 
 @dataclass
@@ -248,6 +93,9 @@ class Analysis:
     questions: list[Finding]
     paraphrases: list[Finding]
     flags: list[Finding]
+    lines: list[LineReading] = field(default_factory=list)
+    built_on: list[Finding] = field(default_factory=list)  # the coach's turns that built on the other's
+    coach_turns: int = 0  # the coach's turns that could build on something (see the module docstring)
     timed: bool = True
     coach_target_share: float = COACH_TARGET_SHARE
     total_seconds: float = 0.0
@@ -281,79 +129,14 @@ class Analysis:
                 }
                 for f in self.flags
             ],
+            "building_on": {
+                "coach_turns": self.coach_turns,
+                "turns_building_on": len(self.built_on),
+                "share": _share(len(self.built_on), self.coach_turns),
+                "threshold": uptake.PARAPHRASE_THRESHOLD,
+            },
+            "lines": [reading.as_json() for reading in self.lines],
         }
-
-
-# --- One utterance ----------------------------------------------------------------
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.replace("\u2019", "'").split()).strip()
-
-
-def _starts_with(text: str, starts: tuple[str, ...]) -> bool:
-    return any(
-        text == start or text.startswith(start + " ") or text.startswith(start + ",") for start in starts
-    )
-
-
-def question_kind(sentence: str) -> str | None:
-    """``open``, ``closed``, or None when the sentence is not a question."""
-    text = _normalise(sentence).lower()
-    stem = _LEADING_FILLER.sub("", text).strip(" ,")
-    is_question = (
-        text.endswith("?")
-        or _starts_with(stem, INVITATIONS)
-        or (_starts_with(stem, QUESTION_WORDS) and not text.endswith((".", "!")))
-    )
-    if not is_question:
-        return None
-    body = stem.rstrip("?").rstrip()
-    if body.endswith(TAG_QUESTION_ENDS):
-        return "closed"
-    if _starts_with(stem, CLOSED_DESPITE_OPEN_START):
-        return "closed"
-    if _starts_with(stem, OPEN_STARTS):
-        return "open"
-    return "closed"
-
-
-def questions_in(text: str) -> list[tuple[str, str]]:
-    """Each question sentence of an utterance, with its kind."""
-    found = []
-    for sentence in _SENTENCE.findall(text):
-        sentence = sentence.strip()
-        kind = question_kind(sentence) if sentence else None
-        if kind:
-            found.append((sentence, kind))
-    return found
-
-
-def is_paraphrase(text: str) -> bool:
-    lowered = _normalise(text).lower()
-    return any(stem in lowered for stem in PARAPHRASE_STEMS)
-
-
-def flag_for(text: str) -> FlagRule | None:
-    """The first rule (judgmental, then prescriptive, then evaluative) the text matches."""
-    normalised = _normalise(text)
-    return next((rule for rule in FLAG_RULES if rule.pattern.search(normalised)), None)
-
-
-def classify(text: str) -> str:
-    """One label per utterance, for the evaluation set: the most important thing it does.
-
-    A flag outranks a paraphrase, which outranks a question ("Why didn't you…?" is a
-    judgement first; "It sounds like… is that right?" is a paraphrase first).
-    """
-    if flag_for(text):
-        return "judgmental"
-    if is_paraphrase(text):
-        return "paraphrase"
-    kinds = [kind for _, kind in questions_in(text)]
-    if kinds:
-        return "question-open" if "open" in kinds else "question-closed"
-    return "neutral"
 
 
 # --- A whole conversation ---------------------------------------------------------
@@ -413,7 +196,7 @@ def resolve_coach(transcript: Transcript, coach: str | None = None) -> str | Non
         )
     asked: Counter[str] = Counter()
     for line in transcript.lines:
-        asked[line.speaker] += len(questions_in(line.text))
+        asked[line.speaker] += len(questions.questions_in(line.text))
     if not asked or max(asked.values()) == 0:
         return speakers[0] if speakers else None
     return max(speakers, key=lambda name: (asked[name], -speakers.index(name)))
@@ -428,6 +211,13 @@ def analyze(
     themselves on the web page (a coach can appear under two names, e.g. after a
     reconnect).
     """
+    try:
+        return _analyze(transcript, coach, coach_speakers=coach_speakers)
+    finally:
+        talk.forget()
+
+
+def _analyze(transcript: Transcript, coach: str | None, *, coach_speakers: set[str] | None) -> Analysis:
     if coach_speakers:
         coach_name = next(
             name for name in transcript.speakers + sorted(coach_speakers) if name in coach_speakers
@@ -436,34 +226,100 @@ def analyze(
     else:
         coach_name = resolve_coach(transcript, coach)
         coaches = {coach_name} if coach_name else set()
-    questions, paraphrases, flags = [], [], []
-    for index, line in enumerate(transcript.lines):
+    readings = read_lines(transcript.lines)
+    asked, paraphrases, flags = [], [], []
+    for index, (line, reading) in enumerate(zip(transcript.lines, readings, strict=True)):
         if line.speaker not in coaches:
             continue
-        for sentence, kind in questions_in(line.text):
-            questions.append(Finding(line.speaker, line.start, sentence, index, kind=kind))
-        if is_paraphrase(line.text):
-            paraphrases.append(Finding(line.speaker, line.start, line.text, index))
-        rule = flag_for(line.text)
-        if rule:
+        for sentence, kind in questions.questions_in(line.text):
+            asked.append(Finding(line.speaker, line.start, sentence, index, kind=kind))
+        if reading.paraphrase:
+            paraphrases.append(Finding(line.speaker, line.start, line.text, index, words=reading.words))
+        for flag in reading.flags:
             flags.append(
                 Finding(
-                    line.speaker, line.start, line.text, index, category=rule.category, reframe=rule.reframe
+                    line.speaker,
+                    line.start,
+                    flag.sentence,
+                    index,
+                    category=flag.category,
+                    reframe=flag.reframe,
                 )
             )
+    built_on, coach_turns = _turns_building_on(transcript.lines, readings, coaches)
     stats = speaker_stats(transcript.lines)
-    counts = Counter(q.kind for q in questions)
+    counts = Counter(q.kind for q in asked)
     return Analysis(
         speakers=stats,
         coach=coach_name,
-        questions=questions,
+        questions=asked,
         paraphrases=paraphrases,
         flags=flags,
+        lines=readings,
+        built_on=built_on,
+        coach_turns=coach_turns,
         timed=transcript.timed,
         total_seconds=round(sum(s.seconds for s in stats), 3),
         total_words=sum(s.words for s in stats),
         question_counts={"open": counts["open"], "closed": counts["closed"]},
     )
+
+
+def read_lines(lines: list[Line]) -> list[LineReading]:
+    """Uptake, paraphrase, question kind and flags of every line."""
+    readings = []
+    for line, taken in zip(lines, uptake.of_lines(lines), strict=True):
+        readings.append(
+            LineReading(
+                speaker=line.speaker,
+                start=line.start,
+                text=line.text,
+                uptake=taken.score,
+                paraphrase=taken.paraphrase,
+                question=questions.kind_of_line(line.text),
+                flags=tuple(phrasing.flags_in(line.text)),
+                words=_words_to_show(taken, line.text) if taken.score >= uptake.PARAPHRASE_THRESHOLD else (),
+                taken=taken,
+            )
+        )
+    return readings
+
+
+def _words_to_show(taken: uptake.Uptake, text: str) -> tuple[str, ...]:
+    """The words to highlight, as the line writes them: the content words taken up, or the
+    everyday ones if that is all."""
+    words = tuple(word for word in taken.words if talk.weight(word) == 1.0) or taken.words
+    written = []
+    for word in words:
+        found = re.search(rf"\b{re.escape(word)}\b", talk.normalise(text), re.IGNORECASE)
+        written.append(found.group(0) if found else word)
+    return tuple(written)
+
+
+def _turns_building_on(
+    lines: list[Line], readings: list[LineReading], coaches: set[str]
+) -> tuple[list[Finding], int]:
+    """The coach's turns that built on the other person's words (the line that did most), and
+    how many turns could have: each turn after someone else spoke, other than a bare "mm-hmm"."""
+    built_on, counted = [], 0
+    index = 0
+    while index < len(lines):
+        end = index
+        while end + 1 < len(lines) and lines[end + 1].speaker == lines[index].speaker:
+            end += 1
+        turn = range(index, end + 1)
+        others_before = any(line.speaker not in coaches for line in lines[:index])
+        mere_backchannel = all(talk.is_backchannel(lines[i].text) for i in turn)
+        if lines[index].speaker in coaches and others_before and not mere_backchannel:
+            counted += 1
+            best = max(turn, key=lambda i: readings[i].uptake)
+            if readings[best].uptake >= uptake.PARAPHRASE_THRESHOLD:
+                line = lines[best]
+                built_on.append(
+                    Finding(line.speaker, line.start, line.text, best, words=readings[best].words)
+                )
+        index = end + 1
+    return built_on, counted
 
 
 def coach_share(analysis: Analysis, coach_speakers: set[str]) -> tuple[float, float]:

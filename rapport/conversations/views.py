@@ -145,13 +145,18 @@ def _detail_page(
     analysis, summary = _analysis(conversation)
     shares = policy.coach_lead_shares_of(request.user, conversation)
     is_author = conversation.author_id == request.user.pk
+    # The coach's words that built on the teacher's are highlighted in the transcript too.
+    built_on = {finding.line: finding.words for finding in analysis.built_on}
     return render(
         request,
         "conversations/conversation_detail.html",
         {
             "conversation": conversation,
             "relationship": relationship,
-            "lines": conversation.transcript.lines,
+            "lines": [
+                (line, built_on.get(index, ())) for index, line in enumerate(conversation.transcript.lines)
+            ],
+            "paraphrase_lines": {finding.line for finding in analysis.paraphrases},
             "analysis": analysis,
             "summary": summary,
             "threads": threads,

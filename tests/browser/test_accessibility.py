@@ -81,6 +81,10 @@ def _relationship(world: World) -> str:
     return reverse("relationship_detail", args=[world.relationship.pk])
 
 
+def _conversation(world: World) -> str:
+    return reverse("conversation_detail", args=[make_conversation(world).pk])
+
+
 PAGES = {
     "sign-in": (None, lambda world: reverse("login")),
     "coach home": ("coach", lambda world: reverse("home")),
@@ -89,6 +93,7 @@ PAGES = {
     "prep brief": ("coach", lambda w: reverse("session_prep", args=[w.relationship.pk, w.session.pk])),
     "coverage": ("coach", lambda world: reverse("coverage")),
     "teacher's own space": ("teacher", lambda world: reverse("teacher_space")),
+    "conversation with its listening analytics": ("coach", _conversation),
     "leader report": ("leader", lambda world: reverse("leader_report")),
     "conversation, coach's view (who it is shared with)": (
         "coach",

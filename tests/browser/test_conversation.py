@@ -8,7 +8,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.conversations.samples import ZOOM_VTT, wav_bytes
+from tests.browser.conftest import PHONE
+from tests.conversations.samples import ZOOM_VTT, make_conversation, wav_bytes
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,3 +77,23 @@ def test_import_seek_comment_and_share(page, sign_in, tmp_path):
     page.goto("/conversations/shared/")
     page.get_by_role("link", name="Sentence starters check-in").click()
     expect(page.locator(".comment")).to_contain_text("Here I could have waited longer")
+
+
+def test_the_turns_that_built_on_the_teachers_words_on_a_phone_with_a_keyboard(
+    page, sign_in, settings, tmp_path
+):
+    world = build_world()
+    conversation = make_conversation(world)
+    sign_in(world.teacher)
+    page.goto(f"/conversations/{conversation.pk}/")
+    listening = page.get_by_role("region", name="Listening")
+    expect(listening).to_contain_text("built on the teacher's words in 1 of 2 turns")
+    summary = page.locator("summary", has_text="Building on the teacher's words")
+    summary.focus()
+    page.keyboard.press("Enter")
+    finding = page.locator(".findings li", has_text="It sounds like the starters")
+    expect(finding).to_be_visible()
+    expect(finding.locator("mark")).to_have_text("starters")
+    expect(finding).to_contain_text("(words taken up: starters)")
+    expect(finding.locator("a")).to_have_attribute("href", "#line-2")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]

@@ -48,14 +48,16 @@ def wav_bytes(seconds: float = 2.0, rate: int = 8000) -> bytes:
     return buffer.getvalue()
 
 
-def make_conversation(world: World, *, shared: bool = False, recording: bytes | None = None) -> Conversation:
+def make_conversation(
+    world: World, *, shared: bool = False, recording: bytes | None = None, transcript: str = ZOOM_VTT
+) -> Conversation:
     """``shared``: with the world's coach lead, by name."""
     conversation = actions.import_conversation(
         world.relationship,
         world.coach,
         title="Discussion groups check-in",
         held_on=world.relationship.started_on,
-        transcript=transcripts.parse(ZOOM_VTT),
+        transcript=transcripts.parse(transcript),
         recording=SimpleUploadedFile("talk.wav", recording) if recording else None,
         recording_type="audio/wav" if recording else "",
     )

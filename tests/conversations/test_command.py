@@ -45,6 +45,53 @@ def test_json_output(tmp_path):
     assert {"speaker", "start", "text", "category", "reframe"} <= set(data["flags"][0])
 
 
+def test_json_keeps_its_keys_and_gains_one_entry_per_line(tmp_path):
+    path = tmp_path / "talk.vtt"
+    path.write_text(ZOOM_VTT)
+    data = json.loads(run(str(path), "--json").stdout)
+    assert {"coach", "timed", "coach_target_share", "speakers", "questions", "paraphrases", "flags"} <= set(
+        data
+    )
+    lines = data["lines"]
+    assert [(line["speaker"], line["start"]) for line in lines] == [
+        ("Cora Coach", 0.0),
+        ("Tess", 5.0),
+        ("Cora Coach", 20.0),
+        ("Tess", 26.0),
+        ("Cora Coach", 36.0),
+    ]
+    for line in lines:
+        assert {"speaker", "start", "text", "uptake", "paraphrase", "question", "flags"} <= set(line)
+        assert 0 <= line["uptake"] <= 1
+        assert line["question"] in {"open", "closed", None}
+    assert lines[0]["question"] == "open"
+    assert lines[1]["question"] is None
+    assert lines[2]["paraphrase"] is True
+    assert lines[2]["took_up"] == ["starters"]
+    assert lines[0]["uptake"] == 0  # nothing was said before it
+    assert lines[4]["flags"][0]["category"] == "prescriptive"
+    assert data["building_on"] == {"coach_turns": 2, "turns_building_on": 1, "share": 0.5, "threshold": 0.48}
+
+
+def test_captions_without_names_are_read_without_inventing_a_speaker(tmp_path):
+    path = tmp_path / "captions.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nso how did the groups go\n\n"
+        "00:00:04.000 --> 00:00:09.000\nThe plan has three parts: warm-up, groups, exit ticket.\n"
+    )
+    data = json.loads(run(str(path), "--json").stdout)
+    assert [speaker["name"] for speaker in data["speakers"]] == ["Unknown speaker"]
+    assert [line["question"] for line in data["lines"]] == ["open", None]
+
+
+def test_the_summary_says_how_many_turns_built_on_the_other_persons_words(tmp_path):
+    path = tmp_path / "talk.vtt"
+    path.write_text(ZOOM_VTT)
+    result = run(str(path), "--coach", "cora")
+    assert "Built on the other person's words in 1 of 2 turns (1 paraphrases)" in result.stdout
+    assert "[prescriptive] You should try them with fourth period too." in result.stdout
+
+
 def test_without_coach_the_questioner_is_the_coach(tmp_path):
     path = tmp_path / "talk.vtt"
     path.write_text(ZOOM_VTT)

@@ -153,3 +153,80 @@ def test_cue_like_input_is_read_or_refused_clearly(cues):
     text = "WEBVTT\n\n" + "\n\n".join(f"{a}{arrow}{a}\n{body}" for a, arrow, body in cues)
     with contextlib.suppress(TranscriptError):
         parse(text)
+
+
+UNNAMED_CAPTIONS = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+ok so um let's look at where we are
+
+00:00:04.000 --> 00:00:09.000
+The plan has three parts: the data, the moves, and what we try next.
+
+00:00:09.000 --> 00:00:12.000
+and then we just pick one
+"""
+
+
+def test_a_sentence_before_a_colon_is_not_a_speaker():
+    transcript = parse(UNNAMED_CAPTIONS)
+    assert transcript.speakers == ["Unknown speaker"]
+    assert transcript.lines[1].text.startswith("The plan has three parts: the data")
+
+
+def test_no_later_cue_is_given_to_an_invented_speaker():
+    captions = UNNAMED_CAPTIONS + "\n00:00:12.000 --> 00:00:14.000\nNote: we ran out of time\n"
+    assert parse(captions).speakers == ["Unknown speaker"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Maya Okafor", "Reyes, Daniel", "Speaker 2", "teacher", "student 3", "S1", "T", "María José de la Cruz"],
+)
+def test_names_and_roles_are_speakers(name):
+    transcript = parse(f"{name}: so what happened next\nOther Person: we kept going\n")
+    assert transcript.speakers == [name, "Other Person"]
+
+
+def test_a_name_that_recurs_is_a_speaker_even_where_most_lines_have_none():
+    text = (
+        "Cora: what stood out to you\nthe exit tickets showed me a lot\nand the warm-up ran long\n"
+        "more on that later\nCora: say more about the warm-up\n"
+    )
+    transcript = parse(text)
+    assert transcript.speakers == ["Cora"]
+    assert (
+        transcript.lines[0].text == "what stood out to you the exit tickets showed me a lot and the warm-up "
+        "ran long more on that later"
+    )
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["The plan has three parts", "Here is the thing", "So what I did was", "Step one", "Note", "Okay so"],
+)
+def test_sentences_and_headings_continue_the_line_before(prefix):
+    transcript = parse(f"Cora: we can start\nTess: sure\n{prefix}: we look at the data\nCora: okay\n")
+    assert transcript.speakers == ["Cora", "Tess"]
+    assert transcript.lines[1].text == f"sure {prefix}: we look at the data"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "Cora: ", "Tess Teacher: ", "speaker 2: "]),
+            st.text(alphabet="abc XYZ:.,?'-", min_size=1, max_size=40),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_speaker_is_a_name_the_file_gives(rows):
+    """Whatever the text holds (colons included), a speaker is a name some line starts with."""
+    text = "\n".join(prefix + said for prefix, said in rows)
+    with contextlib.suppress(TranscriptError):
+        transcript = parse(text)
+        named = {prefix[:-2] for prefix, _ in rows if prefix}
+        for speaker in transcript.speakers:
+            assert speaker in named or any(said.startswith(f"{speaker}:") for _, said in rows), speaker

@@ -41,9 +41,36 @@ def test_import_maps_speakers_and_shows_the_analysis(client_as, world):
     assert "How did the discussion groups go this week?" in page
     assert "38%" in page  # 15 of 40 seconds
     assert "more than the one third we aim for" in page
-    assert "Invite their thinking first" in page
+    assert "tried them with fourth period too" in page  # the reframe, built from the sentence
     assert 'id="listening-data"' in page
     assert "<audio" in page
+
+
+def test_the_page_shows_the_turns_that_built_on_the_teachers_words(client_as, world):
+    conversation = make_conversation(world)
+    page = (
+        client_as(world.teacher).get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
+    )
+    assert "built on the teacher's words in <strong>1 of 2</strong> turns" in page
+    assert "Building on the teacher's words (1 of 2 turns)" in page
+    assert "<mark>starters</mark>" in page  # in the finding and in the transcript
+    assert page.count("<mark>starters</mark>") == 2
+    assert "(words taken up: starters)" in page  # the same, for a screen reader that skips highlights
+    assert '<span class="tag">paraphrase</span>' in page
+
+
+def test_highlighted_words_are_escaped(client_as, world):
+    transcript = (
+        'Cora Coach: what did they say?\nTess: the parents & kids wrote 5 < 6 "loved" it\n'
+        'Cora Coach: so parents & kids wrote 5 < 6 "loved" it\n'
+    )
+    conversation = make_conversation(world, transcript=transcript)
+    page = client_as(world.coach).get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
+    assert "5 < 6" not in page
+    assert (
+        "<mark>parents</mark> &amp; <mark>kids</mark> <mark>wrote</mark> <mark>5</mark> &lt; <mark>6</mark> "
+        "&quot;<mark>loved</mark>&quot;"
+    ) in page
 
 
 def test_bad_transcript_names_the_line_and_stores_nothing(client_as, world):

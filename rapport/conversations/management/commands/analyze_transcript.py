@@ -18,7 +18,8 @@ from rapport.conversations import listening, transcripts
 
 class Command(BaseCommand):
     help = (
-        "Analyse a transcript (WebVTT, SRT or Name: text) for talk share, questions, paraphrases and flags."
+        "Analyse a transcript (WebVTT, SRT or Name: text) for talk share, questions, uptake and paraphrases, "
+        "and phrasing to reconsider."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,7 +58,10 @@ class Command(BaseCommand):
             )
         counts = analysis.question_counts
         write(f"Questions: {counts['open']} open, {counts['closed']} closed")
-        write(f"Paraphrases: {len(analysis.paraphrases)}")
+        write(
+            f"Built on the other person's words in {len(analysis.built_on)} of {analysis.coach_turns} turns "
+            f"({len(analysis.paraphrases)} paraphrases)"
+        )
         for flag in analysis.flags:
             write(f"  [{flag.category}] {flag.text}\n    → {flag.reframe}")
 

@@ -62,7 +62,11 @@
           { label: "Words", data: data.words },
         ],
       },
-      options: { indexAxis: "y", plugins: { title: { display: true, text: "Who talked" } } },
+      options: {
+        indexAxis: "y",
+        maintainAspectRatio: false,
+        plugins: { title: { display: true, text: "Who talked" } },
+      },
     });
   }
   const questions = document.getElementById("question-chart");
@@ -70,7 +74,7 @@
     new Chart(questions, {
       type: "doughnut",
       data: { labels: ["Open", "Closed"], datasets: [{ data: data.questions }] },
-      options: { plugins: { title: { display: true, text: "The coach's questions" } } },
+      options: { maintainAspectRatio: false, plugins: { title: { display: true, text: "The coach's questions" } } },
     });
   }
 })();
