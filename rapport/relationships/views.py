@@ -29,7 +29,6 @@ from rapport.relationships.forms import (
     QuestionForm,
     ReadinessProfileForm,
     TeacherProfileForm,
-    TeacherSettingsForm,
     TouchpointForm,
 )
 from rapport.relationships.models import (
@@ -40,7 +39,6 @@ from rapport.relationships.models import (
     Question,
     ReadinessProfile,
     TeacherProfile,
-    TeacherSettings,
     Touchpoint,
     Visibility,
 )
@@ -190,61 +188,6 @@ def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     actions.delete_note(note)
     messages.success(request, "Note deleted. It cannot be recovered.")
     return redirect("relationship_detail", pk=relationship.pk)
-
-
-@login_required
-def teacher_space(request: HttpRequest) -> HttpResponse:
-    """A teacher's own space: their coaches, what they released, who read their records."""
-    if not request.user.is_teacher:
-        raise PermissionDenied
-    return _teacher_space_page(request, _teacher_settings_form(request.user))
-
-
-def _teacher_settings_form(teacher, data=None) -> TeacherSettingsForm:
-    return TeacherSettingsForm(
-        data,
-        instance=TeacherSettings.for_teacher(teacher),
-        leaders=policy.appreciation_copy_choices(teacher),
-    )
-
-
-def _teacher_space_page(request, settings_form: TeacherSettingsForm, status: int = 200) -> HttpResponse:
-    relationships = policy.coached_in(request.user).select_related("coach", "teacher", "school")
-    releases = (
-        policy.releases_by(request.user)
-        .select_related("leader", "content_type", "relationship__coach")
-        .order_by("-released_at")
-    )
-    access_log = policy.access_log_for(request.user)[:100]
-    return render(
-        request,
-        "relationships/teacher_space.html",
-        {
-            "relationships": relationships,
-            "releases": releases,
-            "access_log": access_log,
-            "settings_form": settings_form,
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def teacher_settings(request: HttpRequest) -> HttpResponse:
-    """The teacher names, in their own space, the leaders who may receive copies."""
-    if not request.user.is_teacher:
-        raise PermissionDenied
-    form = _teacher_settings_form(request.user, request.POST)
-    if not form.is_valid():
-        return _teacher_space_page(request, form, status=400)
-    settings = form.save()
-    names = [leader.full_name for leader in settings.appreciation_copies_to.order_by("full_name")]
-    if names:
-        messages.success(request, f"Copies of appreciations may now go to {', '.join(names)}.")
-    else:
-        messages.success(request, "Appreciations now go to you alone.")
-    return redirect("teacher_space")
 
 
 @login_required

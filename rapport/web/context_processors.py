@@ -62,6 +62,8 @@ def personal_items_for(user) -> list[NavItem]:
         items.append(NavItem("Question bank", "question_bank", "message-circle-question"))
     if user.is_coach or user.is_teacher or user.is_leader:
         items.append(NavItem("Exports", "export_list", "download"))
+    if user.is_teacher:
+        items.append(NavItem("Who read your records", "my_access_log", "eye"))
     if user.is_coach:
         items.append(NavItem("API tokens", "api_tokens", "key-round"))
     items.append(NavItem("Change password", "password_change", "lock"))

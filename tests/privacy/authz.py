@@ -1,6 +1,11 @@
 from tests.authz import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Route, signed_in
 
 ROUTES = [
+    Route(
+        "my_access_log",
+        get=signed_in(OK),
+        notes="everyone's own log of reads of records about them; a person with none sees an empty log",
+    ),
     Route("released_to_me", get=signed_in(FORBIDDEN, leader=OK, other_leader=OK)),
     Route(
         "released_record",
