@@ -37,6 +37,7 @@ class SharedItem:
     record: object
     url: str
     other: object  # who shared it
+    preview: str = ""  # the first words, when the record's text is a message to the teacher
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _shared_recently(user, relationship: Relationship, other) -> list[SharedItem
     visits = read(Visit.objects.filter(shared, visited_at__gte=since).order_by("-visited_at"))
     page = reverse("relationship_detail", args=[relationship.pk])
     items = chain(
-        (SharedItem("A note", n.created_at, n, page, other) for n in notes),
+        (SharedItem("A note", n.created_at, n, page, other, n.body) for n in notes),
         (
             SharedItem(
                 "The summary of a session",
@@ -115,7 +116,7 @@ def _shared_recently(user, relationship: Relationship, other) -> list[SharedItem
             )
             for s in summaries
         ),
-        (SharedItem("An appreciation", a.sent_at, a, page, other) for a in appreciations),
+        (SharedItem("An appreciation", a.sent_at, a, page, other, a.message) for a in appreciations),
         (
             SharedItem(
                 "What they noticed in your classroom",
