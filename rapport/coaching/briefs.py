@@ -187,7 +187,9 @@ def prep_brief(user, session: Session) -> PrepBrief:
         else []
     )
     follow_ups = Note.objects.follow_ups_due(on=timezone.localtime(session.starts_at).date())
-    profiles = policy.read_records(user, TeacherProfile.objects.all(), PURPOSE, relationship=relationship)
+    # The profile of the person being met: the one this coach (or peer) keeps about them.
+    about = TeacherProfile.objects.about(relationship, relationship.other_member(user))
+    profiles = policy.read_records(user, about, PURPOSE, relationship=relationship)
     return PrepBrief(
         session=session,
         follow_ups=policy.read_records(

@@ -210,11 +210,19 @@ class Comfort(models.IntegerChoices):
     SEEKS_IT_OUT = 4, "Seeks it out"
 
 
+class TeacherProfileQuerySet(models.QuerySet):
+    def about(self, relationship: Relationship, person) -> TeacherProfileQuerySet:
+        """The profile about ``person``: the one the other member keeps (the coach keeps the
+        teacher's; in peer coaching each peer keeps one about the other)."""
+        return self.filter(relationship=relationship, author=relationship.other_member(person))
+
+
 class TeacherProfile(RelationshipRecord):
     """Who the teacher is and how they like to work: shared, so the teacher sees it.
 
-    One per relationship. The free-text parts are encrypted; grades and subjects
-    are short labels the coach picks for the caseload.
+    The coach keeps one about the teacher; in peer coaching each peer keeps one about the
+    other, so each sees the other's profile and their own as the other keeps it. The
+    free-text parts are encrypted; grades and subjects are short labels.
     """
 
     preferred_name = EncryptedTextField(blank=True)
@@ -225,10 +233,14 @@ class TeacherProfile(RelationshipRecord):
     best_times = EncryptedTextField(blank=True)
     usual_wrap_up = models.TimeField(null=True, blank=True)
 
+    objects = TeacherProfileQuerySet.as_manager()
+
     record_label = "teacher profile"
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["relationship"], name="one_profile_per_relationship")]
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "author"], name="one_profile_per_keeper")
+        ]
 
     def __str__(self) -> str:
         return self.access_label()
@@ -249,7 +261,8 @@ class ReadinessProfile(RelationshipRecord):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["relationship"], name="one_readiness_per_relationship")
+            # Private to whoever keeps it: in peer coaching, each peer may keep their own.
+            models.UniqueConstraint(fields=["relationship", "author"], name="one_readiness_per_keeper")
         ]
 
     def __str__(self) -> str:

@@ -95,8 +95,9 @@ def _one(records: list):
 
 # The relationship page shows the latest notes; "all notes" is one click away. Years of
 # history then cost nothing on the page a coach opens most.
-LATEST_NOTES = 20
-LATEST_NOTICINGS = 10
+# The relationship page's overview shows the latest few of each; the rest is one click away.
+LATEST_NOTES = 5
+LATEST_NOTICINGS = 3
 
 
 def _relationship_page(request, relationship, form: NoteForm, status: int = 200) -> HttpResponse:
@@ -108,6 +109,7 @@ def _relationship_page(request, relationship, form: NoteForm, status: int = 200)
             user, queryset, Purpose.RELATIONSHIP_PAGE, limit=limit, relationship=relationship
         )
 
+    other = relationship.other_member(user)
     show_all = request.GET.get("notes") == "all"
     notes = read(Note.objects.select_related("author", "question"), limit=None if show_all else LATEST_NOTES)
     return render(
@@ -115,11 +117,12 @@ def _relationship_page(request, relationship, form: NoteForm, status: int = 200)
         "relationships/relationship_detail.html",
         {
             "relationship": relationship,
-            "other": relationship.other_member(user),
+            "other": other,
             "notes": notes,
             # A full page of notes means there may be more.
             "more_notes": not show_all and len(notes) == LATEST_NOTES,
-            "profile": _one(read(TeacherProfile.objects.all(), limit=1)),
+            "profile_about_other": _one(read(TeacherProfile.objects.about(relationship, other), limit=1)),
+            "profile_about_me": _one(read(TeacherProfile.objects.about(relationship, user), limit=1)),
             "readiness": _one(read(ReadinessProfile.objects.all(), limit=1)),
             "noticings": read(Noticing.objects.all(), limit=LATEST_NOTICINGS),
             "appreciations": read(Appreciation.objects.select_related("author"), limit=LATEST_NOTICINGS),
@@ -238,10 +241,11 @@ def follow_up_close(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The teacher's profile (shared with them) and the coach's readiness notes (private)."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
-    profile = TeacherProfile.objects.filter(relationship=relationship).first() or TeacherProfile(
+    other = relationship.other_member(request.user)
+    profile = TeacherProfile.objects.about(relationship, other).first() or TeacherProfile(
         relationship=relationship, author=request.user, visibility=Visibility.SHARED
     )
-    readiness = ReadinessProfile.objects.filter(relationship=relationship).first() or ReadinessProfile(
+    readiness = ReadinessProfile.objects.filter(relationship=relationship, author=request.user).first() or ReadinessProfile(
         relationship=relationship, author=request.user
     )
     if profile.pk and not policy.can_change(request.user, profile):
@@ -260,7 +264,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "relationships/profile_edit.html",
         {
             "relationship": relationship,
-            "other": relationship.other_member(request.user),
+            "other": other,
             "profile_form": profile_form,
             "readiness_form": readiness_form,
         },
