@@ -245,9 +245,9 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     profile = TeacherProfile.objects.about(relationship, other).first() or TeacherProfile(
         relationship=relationship, author=request.user, visibility=Visibility.SHARED
     )
-    readiness = ReadinessProfile.objects.filter(relationship=relationship, author=request.user).first() or ReadinessProfile(
+    readiness = ReadinessProfile.objects.filter(
         relationship=relationship, author=request.user
-    )
+    ).first() or ReadinessProfile(relationship=relationship, author=request.user)
     if profile.pk and not policy.can_change(request.user, profile):
         raise Http404("No such profile.")
     if readiness.pk and not policy.can_change(request.user, readiness):

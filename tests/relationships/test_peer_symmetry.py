@@ -59,7 +59,8 @@ def test_each_peer_keeps_a_profile_of_the_other_and_sees_their_own_as_the_other_
         assert theirs in about_other
         assert mine in about_me
         assert "Your peer in peer coaching" in page
-        assert "Your coach" not in page and ">Teacher<" not in page
+        assert "Your coach" not in page
+        assert ">Teacher<" not in page
 
 
 def test_appreciations_say_who_sent_them_to_whom(peers, client, settings):
@@ -74,19 +75,20 @@ def test_appreciations_say_who_sent_them_to_whom(peers, client, settings):
 
 
 def test_the_starter_agreement_reads_as_peers(peers):
-    pair, priya, omar = peers
+    pair, priya, _ = peers
     sections = coaching_actions.starter_agreement(pair)
     assert "We are peers and take turns" in sections["roles"]
     assert "leads:" not in sections["roles"]
     assert "Neither of us reports on the other" in sections["confidentiality"]
     agreement = coaching_actions.save_agreement(pair, priya, sections)
     labels = [label for label, _ in agreement.sections()]
-    assert "What Priya commits to" in labels and "What Omar commits to" in labels
+    assert "What Priya commits to" in labels
+    assert "What Omar commits to" in labels
     assert not any("coach" in label.lower() or "the teacher" in label.lower() for label in labels)
 
 
 def test_a_summary_goes_to_the_other_peer_from_whoever_sends_it(peers):
-    pair, priya, omar = peers
+    pair, _, omar = peers
     start = timezone.now() - datetime.timedelta(hours=2)
     session = coaching_actions.schedule_session(
         pair,
@@ -102,7 +104,8 @@ def test_a_summary_goes_to_the_other_peer_from_whoever_sends_it(peers):
     coaching_actions.hold_session(session, "")
     summary = coaching_actions.send_follow_up_summary(session, omar, "Thanks for the ideas.")
     (sent,) = mail.outbox
-    assert sent.to == ["priya@example.test"] and sent.reply_to == ["omar@example.test"]
+    assert sent.to == ["priya@example.test"]
+    assert sent.reply_to == ["omar@example.test"]
     assert sent.body.startswith("Hello Priya,")
     assert "\n\nOmar Juarez\n" in sent.body  # signed by the sender
     assert summary.sent_to == "priya@example.test"

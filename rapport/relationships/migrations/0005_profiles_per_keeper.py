@@ -5,27 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('relationships', '0004_appreciation_copies_to_named_leaders'),
+        ("relationships", "0004_appreciation_copies_to_named_leaders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='readinessprofile',
-            name='one_readiness_per_relationship',
+            model_name="readinessprofile",
+            name="one_readiness_per_relationship",
         ),
         migrations.RemoveConstraint(
-            model_name='teacherprofile',
-            name='one_profile_per_relationship',
+            model_name="teacherprofile",
+            name="one_profile_per_relationship",
         ),
         migrations.AddConstraint(
-            model_name='readinessprofile',
-            constraint=models.UniqueConstraint(fields=('relationship', 'author'), name='one_readiness_per_keeper'),
+            model_name="readinessprofile",
+            constraint=models.UniqueConstraint(
+                fields=("relationship", "author"), name="one_readiness_per_keeper"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teacherprofile',
-            constraint=models.UniqueConstraint(fields=('relationship', 'author'), name='one_profile_per_keeper'),
+            model_name="teacherprofile",
+            constraint=models.UniqueConstraint(
+                fields=("relationship", "author"), name="one_profile_per_keeper"
+            ),
         ),
     ]
