@@ -21,7 +21,7 @@ from rapport.relationships.models import Note, Noticing, Relationship, TeacherPr
 PURPOSE = Purpose.RELATIONSHIP_PAGE
 UPCOMING_SHOWN = 3
 COMMITMENTS_SHOWN = 10
-VISITS_SHOWN = 5
+VISITS_SHOWN = 3
 CELEBRATIONS_SHOWN = 6
 # With no earlier session to count from, wins of the last few weeks open the meeting.
 CELEBRATION_WINDOW = datetime.timedelta(days=28)

@@ -98,6 +98,7 @@ def _one(records: list):
 # The relationship page's overview shows the latest few of each; the rest is one click away.
 LATEST_NOTES = 5
 LATEST_NOTICINGS = 3
+LATEST_APPRECIATIONS = 2
 
 
 def _relationship_page(request, relationship, form: NoteForm, status: int = 200) -> HttpResponse:
@@ -125,7 +126,7 @@ def _relationship_page(request, relationship, form: NoteForm, status: int = 200)
             "profile_about_me": _one(read(TeacherProfile.objects.about(relationship, user), limit=1)),
             "readiness": _one(read(ReadinessProfile.objects.all(), limit=1)),
             "noticings": read(Noticing.objects.all(), limit=LATEST_NOTICINGS),
-            "appreciations": read(Appreciation.objects.select_related("author"), limit=LATEST_NOTICINGS),
+            "appreciations": read(Appreciation.objects.select_related("author"), limit=LATEST_APPRECIATIONS),
             "form": form,
             "is_coach_side": relationship.acts_as_coach(user),
             "is_teacher_side": relationship.acts_as_teacher(user),
