@@ -54,7 +54,7 @@ def test_teacher_sees_access_log_entry_when_a_leader_reads_a_released_note(page,
 
     sign_in(world.teacher)
     page.goto(f"/r/{world.relationship.pk}/")
-    page.locator("article", has_text=note_text).get_by_role("button", name="Release to a leader…").click()
+    page.locator(f"#note-{note.pk}").get_by_role("button", name="Release to a leader…").click()
     page.get_by_label(world.leader.full_name).check()
     page.get_by_role("button", name="Release").click()
     expect(page.get_by_role("status")).to_contain_text(f"Released to {world.leader.full_name}")
