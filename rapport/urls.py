@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("rapport.coaching.urls")),
     path("", include("rapport.conversations.urls")),
     path("", include("rapport.insights.urls")),
+    path("", include("rapport.search.urls")),
     path("", include("rapport.api.urls")),
     path("", include("rapport.operations.urls")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ class Purpose(models.TextChoices):
     EXPORT = "export", "Included in an export"
     API = "api", "Read through the API"
     SHARED_WITH_COACH_LEAD = "coach-lead", "Read by the coach lead it was shared with"
+    SEARCH = "search", "Found in a search"
 
 
 class ReleaseQuerySet(models.QuerySet):

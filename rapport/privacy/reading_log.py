@@ -33,6 +33,7 @@ DOINGS = {
     Purpose.EXPORT: "included {records} in a data export",
     Purpose.API: "read {records} through the API",
     Purpose.SHARED_WITH_COACH_LEAD: "read {records} shared with them as coach lead",
+    Purpose.SEARCH: "found {records} in a search",
 }
 # Records that exist once per relationship read best as "your …".
 ONE_OF_A_KIND = {"coaching agreement", "teacher profile", "readiness profile"}
