@@ -19,10 +19,13 @@ class SearchTerm(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["term", "relationship_id"]),
-            models.Index(fields=["record_type", "record_id"]),
+            # "Which records of this kind hold this term": the search's one lookup.
+            models.Index(fields=["record_type", "term", "record_id"]),
+            # "In which kinds of record does this term occur, in these relationships".
+            models.Index(fields=["term", "relationship_id", "record_type"]),
         ]
         constraints = [
+            # Also the index that re-indexing one record (delete its terms) uses.
             models.UniqueConstraint(fields=["record_type", "record_id", "term"], name="one_term_per_record")
         ]
 

@@ -103,28 +103,27 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
     if not forms:
         return []
     key = _key()
+    word_hashes = [[blind(form, key) for form in word] for word in forms]
     mine = policy.relationships_for(user).values("pk")
-    candidates: set[tuple[str, int]] | None = None
-    for word in forms:
-        hashes = [blind(form, key) for form in word]
-        found = set(
-            SearchTerm.objects.filter(term__in=hashes, relationship_id__in=mine).values_list(
-                "record_type", "record_id"
-            )
-        )
-        candidates = found if candidates is None else candidates & found
-        if not candidates:
-            return []
-    by_kind: dict[str, list[int]] = {}
-    for kind, pk in candidates or ():
-        by_kind.setdefault(kind, []).append(pk)
-    # Which of them the policy lets this person read, newest first: dates only, nothing
-    # decrypted or logged yet.
+    # Per kind, in the database: the records holding every word (each word: any of its forms),
+    # in the person's own relationships, that the policy lets them read, newest first. Dates
+    # only: nothing is decrypted or logged yet.
+    # Only the kinds of record where the first word occurs at all (one query).
+    kinds = set(
+        SearchTerm.objects.filter(term__in=word_hashes[0], relationship_id__in=mine)
+        .values_list("record_type", flat=True)
+        .distinct()
+    )
     dated = []
-    for kind, pks in by_kind.items():
-        date_field = KINDS[kind][1]
-        visible = policy.visible_records(user, apps.get_model(kind).objects.filter(pk__in=pks))
-        dated.extend((at, kind, pk) for pk, at in visible.values_list("pk", date_field))
+    for kind, (_, date_field) in KINDS.items():
+        if kind not in kinds:
+            continue
+        queryset = apps.get_model(kind).objects.filter(relationship__in=mine)
+        for hashes in word_hashes:
+            holding = SearchTerm.objects.filter(record_type=kind, term__in=hashes).values("record_id")
+            queryset = queryset.filter(pk__in=holding)
+        visible = policy.visible_records(user, queryset).order_by(f"-{date_field}")
+        dated.extend((at, kind, pk) for pk, at in visible.values_list("pk", date_field)[:limit])
     dated.sort(reverse=True)
     shown: dict[str, list[int]] = {}
     for _, kind, pk in dated[:limit]:
