@@ -94,6 +94,7 @@ PAGES = {
     "coverage": ("coach", lambda world: reverse("coverage")),
     "teacher's home": ("teacher", lambda world: reverse("teacher_space")),
     "teacher's access log": ("teacher", lambda world: reverse("my_access_log")),
+    "search with results": ("coach", lambda world: reverse("search") + "?q=discussion"),
     "conversation with its listening analytics": ("coach", _conversation),
     "leader report": ("leader", lambda world: reverse("leader_report")),
     "conversation, coach's view (who it is shared with)": (
