@@ -135,6 +135,8 @@ class TeacherProfileForm(forms.ModelForm):
         }
         widgets = {
             "preferred_name": forms.TextInput(),
+            "grades": forms.TextInput(),
+            "subjects": forms.TextInput(),
             "feedback_preferences": forms.Textarea(attrs={"rows": 2}),
             "best_times": forms.TextInput(),
             "usual_wrap_up": forms.TimeInput(attrs={"type": "time"}),
