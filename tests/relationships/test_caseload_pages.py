@@ -23,10 +23,10 @@ def test_a_caseload_at_the_page_size_is_one_page_and_one_more_makes_two(
 
     grow_caseload(world, 1)  # one past it: the rows are not all on one page
     first = client.get(reverse(page_name)).content.decode()
-    assert "Page 1 of 2 · 1–3 of 4" in first
+    assert "Page 1 of 2 · 1–3 of 4" in first  # noqa: RUF001
     assert 'rel="next"' in first
     second = client.get(reverse(page_name), {"page": 2}).content.decode()
-    assert "Page 2 of 2 · 4–4 of 4" in second
+    assert "Page 2 of 2 · 4–4 of 4" in second  # noqa: RUF001
     shown = [
         name for name in ("Extra Teacher 0", "Extra Teacher 1", world.teacher.full_name) if name in first
     ]
