@@ -465,7 +465,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     """The starter questions and the coach's own; a coach adds questions here."""
     if not request.user.is_coach and not policy.caseload_for(request.user).exists():
         raise PermissionDenied
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         actions.add_question(request.user, form.cleaned_data["text"], form.cleaned_data["theme"])
         messages.success(request, "Question added to your bank.")

@@ -48,6 +48,7 @@ pytestmark = pytest.mark.django_db
 FORM_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "rapport.relationships.forms.NoteForm": lambda w: {"relationship": w.relationship, "author": w.coach},
     "rapport.relationships.forms.AnswerForm": lambda w: {"coach": w.coach},
+    "rapport.relationships.forms.QuestionForm": lambda w: {"owner": w.coach},
     "rapport.relationships.forms.AppreciationForm": lambda w: {
         "noticings": Noticing.objects.filter(relationship=w.relationship),
         "copy_to": [w.leader],

@@ -1,10 +1,11 @@
-"""The caseload and coverage pages show a caseload a page at a time."""
+"""The caseload and coverage pages show a caseload a page at a time; a coach's own questions are bounded."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
+from rapport.relationships.models import Question
 from tests.relationships.test_pages import grow_caseload
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +46,19 @@ def test_coverage_pages_keep_the_sort(client_as, world, settings):
 
 def test_the_default_page_size(settings):
     assert settings.RAPPORT_CASELOAD_PAGE_SIZE == 100
+
+
+def test_a_coach_adds_own_questions_up_to_the_bound_and_not_one_more(client_as, world, settings):
+    settings.RAPPORT_MAX_OWN_QUESTIONS = 2
+    client = client_as(world.coach)
+    url = reverse("question_bank")
+    for text in ("What made you laugh this week?", "What are you proud of?"):
+        assert client.post(url, {"text": text, "theme": "first-meeting"}).status_code == 302
+    response = client.post(url, {"text": "One too many?", "theme": "first-meeting"})
+    assert response.status_code == 400
+    assert "Your bank already holds 2 questions of your own, the most it takes" in response.content.decode()
+    assert Question.objects.filter(owner=world.coach).count() == 2
+    # Another coach's bank is their own.
+    assert (
+        client_as(world.other_coach).post(url, {"text": "Mine?", "theme": "first-meeting"}).status_code == 302
+    )
