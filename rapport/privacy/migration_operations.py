@@ -21,6 +21,10 @@ def _rewrite(app_label: str, model_name: str, field_names: tuple[str, ...], chan
                 cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
                 rows = [(change(value), key) for key, value in cursor.fetchall() if value is not None]
                 cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", rows)  # noqa: S608
+            if schema_editor.connection.vendor == "postgresql":
+                # Run the deferred foreign-key checks the updates queued now: PostgreSQL refuses
+                # to alter a table with checks pending (going back, the column shrinks next).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     return rewrite
 
