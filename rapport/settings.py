@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rapport.operations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files stay cacheable; every other answer is never stored.
+    "rapport.privacy.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -361,5 +363,13 @@ RAPPORT_MIN_GROUP_SIZE = env_int("RAPPORT_MIN_GROUP_SIZE", 5)
 # Serves /bench/trivial, the benchmark's baseline page (bench/README.md); off everywhere else.
 RAPPORT_BENCH = env_bool("RAPPORT_BENCH", False)
 RAPPORT_ROSTER_MAX_BYTES = env_int("RAPPORT_ROSTER_MAX_BYTES", 50 * 1024 * 1024)
+# Bounds on what builds a page (docs/configuration.md): past one, a clear refusal and nothing
+# changed, never a page too long to load or a form too long to save.
+RAPPORT_MAX_TRANSCRIPT_SPEAKERS = env_int("RAPPORT_MAX_TRANSCRIPT_SPEAKERS", 50)
+RAPPORT_MAX_COMMENTS_PER_CONVERSATION = env_int("RAPPORT_MAX_COMMENTS_PER_CONVERSATION", 500)
+RAPPORT_MAX_EVIDENCE_PER_CYCLE = env_int("RAPPORT_MAX_EVIDENCE_PER_CYCLE", 200)
+RAPPORT_MAX_DECISIONS_PER_CYCLE = env_int("RAPPORT_MAX_DECISIONS_PER_CYCLE", 100)
+RAPPORT_MAX_OWN_QUESTIONS = env_int("RAPPORT_MAX_OWN_QUESTIONS", 200)
+RAPPORT_CASELOAD_PAGE_SIZE = env_int("RAPPORT_CASELOAD_PAGE_SIZE", 100)
 # Export files (encrypted, like everything confidential) are deleted this long after they are made.
 RAPPORT_EXPORT_RETENTION_HOURS = env_int("RAPPORT_EXPORT_RETENTION_HOURS", 24)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.test import Client
 
@@ -29,6 +29,9 @@ class SentinelWriter:
     name: str
     covers: set[str]  # "app_label.ModelName.field"
     write: WriteFunction
+    # URL names of a member's own secret link (a calendar feed) that shows this text by design:
+    # whoever holds the link is, for Rapport, that member.
+    shown_by_secret_link: frozenset[str] = field(default_factory=frozenset)
 
 
 def all_writers() -> list[SentinelWriter]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from rapport.coaching.models import Agreement, Cycle, Decision, EvidencePoint, Side
 from rapport.relationships.models import Relationship
@@ -79,7 +81,42 @@ class CycleForm(forms.ModelForm):
         labels = {"status": "Where we are in the cycle"}
 
 
-class EvidenceForm(forms.ModelForm):
+class AddsToACycle:
+    """For a form that adds one item to a list of the cycle's: refused once the list is full.
+
+    The list is on the cycle page, so a bound keeps that page quick to load and its chart legible.
+    """
+
+    items: str  # the cycle's related name for the list
+    limit_setting: str
+    full_message: str  # formatted with ``limit``
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+
+    @cached_property
+    def full(self) -> str:
+        """Why nothing more can be added ("" while there is room)."""
+        limit = getattr(settings, self.limit_setting)
+        if getattr(self.cycle, self.items).count() < limit:
+            return ""
+        return self.full_message.format(limit=limit)
+
+    def clean(self):
+        if self.full:
+            raise forms.ValidationError(self.full)
+        return super().clean()
+
+
+class EvidenceForm(AddsToACycle, forms.ModelForm):
+    items = "evidence"
+    limit_setting = "RAPPORT_MAX_EVIDENCE_PER_CYCLE"
+    full_message = (
+        "This cycle's chart already holds {limit} evidence points, the most it takes. "
+        "Close this cycle and start a new one to keep measuring."
+    )
+
     measured_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     value = forms.DecimalField(
         label="Value", max_digits=8, decimal_places=2, error_messages={"invalid": NOT_A_NUMBER}
@@ -92,7 +129,14 @@ class EvidenceForm(forms.ModelForm):
         labels = {"source": "Where it comes from"}
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(AddsToACycle, forms.ModelForm):
+    items = "decisions"
+    limit_setting = "RAPPORT_MAX_DECISIONS_PER_CYCLE"
+    full_message = (
+        "This cycle already has {limit} options recorded, the most it takes. "
+        "Start a new cycle for the next set of choices."
+    )
+
     option = _text("The option", rows=2)
     proposed_by = forms.ChoiceField(label="Who proposed it", widget=forms.RadioSelect)
     teacher_choice = forms.ChoiceField(
@@ -103,8 +147,8 @@ class DecisionForm(forms.ModelForm):
         model = Decision
         fields = ["option", "proposed_by", "teacher_choice"]
 
-    def __init__(self, *args, relationship: Relationship, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, relationship: Relationship, cycle: Cycle, **kwargs):
+        super().__init__(*args, cycle=cycle, **kwargs)
         self.fields["proposed_by"].choices = side_choices(relationship)
         self.fields["teacher_choice"].initial = Decision.Choice.OPEN
 

@@ -266,7 +266,8 @@ class Session(RelationshipRecord):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     wrap_up_at = models.DateTimeField(help_text="When the teacher must wrap up.")
-    place = models.CharField(max_length=120, help_text="Shown in calendars; keep it to a room or a place.")
+    # Encrypted like the rest: free text, though it appears in the members' own calendar feeds.
+    place = EncryptedTextField(max_length=120, help_text="Shown in calendars; keep it to a room or a place.")
     agenda = EncryptedTextField(blank=True)
     notes = EncryptedTextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)

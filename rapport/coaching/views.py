@@ -226,8 +226,9 @@ def _cycle_page(request, relationship, cycle, evidence_form=None, decision_form=
             "chart": briefs.GoalChart(cycle=cycle, evidence=evidence),
             "decisions": decisions,
             "can_manage": can_manage,
-            "evidence_form": evidence_form or EvidenceForm(initial={"measured_on": timezone.localdate()}),
-            "decision_form": decision_form or DecisionForm(relationship=relationship),
+            "evidence_form": evidence_form
+            or EvidenceForm(initial={"measured_on": timezone.localdate()}, cycle=cycle),
+            "decision_form": decision_form or DecisionForm(relationship=relationship, cycle=cycle),
         },
         status=400 if bound else 200,
     )
@@ -249,7 +250,7 @@ def evidence_add(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     cycle = policy.get_record_to_manage(
         request.user, Cycle.objects.filter(relationship=relationship), cycle_pk
     )
-    form = EvidenceForm(request.POST)
+    form = EvidenceForm(request.POST, cycle=cycle)
     if not form.is_valid():
         return _cycle_page(request, relationship, cycle, evidence_form=form)
     actions.add_evidence(cycle, request.user, form.cleaned_data)
@@ -264,7 +265,7 @@ def decision_add(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     cycle = policy.get_record_to_manage(
         request.user, Cycle.objects.filter(relationship=relationship), cycle_pk
     )
-    form = DecisionForm(request.POST, relationship=relationship)
+    form = DecisionForm(request.POST, relationship=relationship, cycle=cycle)
     if not form.is_valid():
         return _cycle_page(request, relationship, cycle, decision_form=form)
     actions.record_decision(cycle, request.user, form.cleaned_data)

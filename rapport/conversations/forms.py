@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from rapport.conversations import recordings, transcripts
@@ -45,9 +46,17 @@ class ConversationImportForm(forms.Form):
                 "This transcript is larger than 5 MB; a one-hour conversation is about 100 KB."
             )
         try:
-            return transcripts.parse(upload.read())
+            transcript = transcripts.parse(upload.read())
         except transcripts.TranscriptError as error:
             raise forms.ValidationError(f"We could not read this transcript. {error}") from error
+        speakers, limit = len(transcript.speakers), settings.RAPPORT_MAX_TRANSCRIPT_SPEAKERS
+        if speakers > limit:
+            raise forms.ValidationError(
+                f"This transcript names {speakers:,} different speakers; Rapport takes up to {limit}. "
+                "A coaching conversation usually has two or three: check that this is the right file, "
+                "or remove what is not part of the conversation."
+            )
+        return transcript
 
     def clean_recording(self):
         upload = self.cleaned_data.get("recording")
@@ -65,11 +74,19 @@ class ConversationImportForm(forms.Form):
 
 
 class SpeakerRolesForm(forms.Form):
-    """Who is who in the transcript: one choice per speaker name."""
+    """Who is who in the transcript: one choice per speaker name.
+
+    A conversation imported before speakers were bounded may name more than
+    ``RAPPORT_MAX_TRANSCRIPT_SPEAKERS``: the form then has no fields and refuses to save
+    (``too_many``), rather than build a page too long to load or a form too long to send.
+    """
 
     def __init__(self, *args, conversation: Conversation, **kwargs):
         super().__init__(*args, **kwargs)
         self.names = list(conversation.speaker_roles)
+        self.too_many = len(self.names) > settings.RAPPORT_MAX_TRANSCRIPT_SPEAKERS
+        if self.too_many:
+            self.names = []
         for position, name in enumerate(self.names):
             self.fields[f"speaker_{position}"] = forms.ChoiceField(
                 label=name,
@@ -77,6 +94,18 @@ class SpeakerRolesForm(forms.Form):
                 initial=conversation.speaker_roles[name],
                 widget=forms.Select,
             )
+
+    def clean(self):
+        if self.too_many:
+            raise forms.ValidationError(self.too_many_message())
+        return super().clean()
+
+    def too_many_message(self) -> str:
+        return (
+            f"This transcript names more than {settings.RAPPORT_MAX_TRANSCRIPT_SPEAKERS} speakers, "
+            "too many to sort out here. Delete the conversation and import its transcript again "
+            "with only the people in it."
+        )
 
     def roles(self) -> dict[str, str]:
         return {name: self.cleaned_data[f"speaker_{position}"] for position, name in enumerate(self.names)}
@@ -89,6 +118,17 @@ def parse_moment(value: str) -> float | None:
         return None
     hours, minutes, seconds = match.groups()
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+
+
+def comments_are_full(conversation: Conversation) -> bool:
+    return conversation.comments.count() >= settings.RAPPORT_MAX_COMMENTS_PER_CONVERSATION
+
+
+def comments_full_message() -> str:
+    return (
+        f"This conversation already has {settings.RAPPORT_MAX_COMMENTS_PER_CONVERSATION} comments, "
+        "the most one conversation takes. Carry the thread on in your next session, or in a note."
+    )
 
 
 class CommentForm(forms.Form):
@@ -118,6 +158,12 @@ class CommentForm(forms.Form):
         if not body:
             raise forms.ValidationError("Write something before saving the comment.")
         return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if comments_are_full(self.conversation):
+            raise forms.ValidationError(comments_full_message())
+        return cleaned
 
     def clean_parent(self) -> Comment | None:
         pk = self.cleaned_data.get("parent")

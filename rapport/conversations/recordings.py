@@ -167,7 +167,6 @@ def stream(request: HttpRequest, name: str, content_type: str, size: int) -> Htt
         response = StreamingHttpResponse(body, status=status, content_type=content_type)
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, no-store"
     if status == 206:
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
     return response

@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.conversations import actions, listening, recordings
-from rapport.conversations.forms import CommentForm, ConversationImportForm, SpeakerRolesForm
+from rapport.conversations.forms import (
+    CommentForm,
+    ConversationImportForm,
+    SpeakerRolesForm,
+    comments_are_full,
+    comments_full_message,
+)
 from rapport.conversations.models import Conversation, SpeakerRole
 from rapport.people.models import User
 from rapport.privacy import actions as privacy_actions
@@ -162,6 +168,7 @@ def _detail_page(
             "threads": threads,
             "form": form or CommentForm(conversation=conversation),
             "may_comment": policy.may_comment_on(request.user, conversation),
+            "comments_full": comments_are_full(conversation) and comments_full_message(),
             "may_play": policy.may_play_recording(request.user, conversation),
             "is_author": is_author,
             "is_teacher_side": relationship.acts_as_teacher(request.user),

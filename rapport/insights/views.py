@@ -76,7 +76,6 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This export is not ready.")
     response = HttpResponse(exports.read_file(export), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 

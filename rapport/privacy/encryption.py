@@ -8,6 +8,9 @@ key is dropped.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -69,6 +72,25 @@ FILE_ROTATORS: dict[str, Callable[[], int]] = {}
 
 def register_file_rotator(label: str, rotate_all: Callable[[], int]) -> None:
     FILE_ROTATORS[label] = rotate_all
+
+
+@lru_cache(maxsize=8)
+def _mac_keys(keys: tuple[str, ...], purpose: str) -> tuple[bytes, ...]:
+    _multifernet(keys)  # the same checks: at least one key, every key well formed
+    return tuple(
+        hmac.new(base64.urlsafe_b64decode(key.encode()), purpose.encode(), hashlib.sha256).digest()
+        for key in keys
+    )
+
+
+def mac_keys(purpose: str) -> tuple[bytes, ...]:
+    """Keys for a keyed MAC (HMAC-SHA256), one derived from each encryption key, the current first.
+
+    Derived, not reused: a MAC key for one ``purpose`` says nothing about the encryption key or
+    about the MAC keys of other purposes. They live where the encryption keys live (never in the
+    database) and change when they are rotated.
+    """
+    return _mac_keys(tuple(settings.RAPPORT_ENCRYPTION_KEYS), purpose)
 
 
 def generate_key() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from rapport.operations.middleware import DATABASE_DOWN, database_unavailable_response
 from rapport.privacy import accesslog
@@ -33,3 +34,22 @@ class AccessLogMiddleware:
                 "Database unavailable (%s) writing the access log; answered 503", type(error).__name__
             )
             return database_unavailable_response(request)
+
+
+class NoStoreMiddleware:
+    """Every answer Rapport builds says ``Cache-Control: no-store, private`` (and ``no-cache``).
+
+    A browser on a shared computer then keeps no copy of a page, a download or an API answer
+    after its person signs out, and no proxy keeps one at all. Every answer, the anonymous ones
+    too (the sign-in page, the privacy promise, the health check): they are cheap to build, and
+    one rule leaves no signed-in page to forget. Only static files, which WhiteNoise serves
+    before this middleware runs, stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

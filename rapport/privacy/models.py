@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -169,10 +166,12 @@ class AccessLogQuerySet(models.QuerySet):
 class AccessLogEntry(models.Model):
     """One read of one record by someone other than its author.
 
-    Entries are chained: each stores the hash of the one before it, so changing
-    or deleting any entry breaks every hash after it (`manage.py
-    verify_access_log`). Ids are plain integers, not foreign keys, so that
-    deleting a record or a relationship never deletes its history.
+    Entries are chained: each stores the MAC of the one before it, and its own MAC covers its
+    contents and that link (``privacy.accesslog``). The MAC is keyed with a key derived from the
+    encryption keys, which are never in the database, so someone who can only write to the
+    database can neither change, delete nor rewrite entries without `manage.py
+    verify_access_log` noticing. Ids are plain integers, not foreign keys, so that deleting a
+    record or a relationship never deletes its history.
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
@@ -185,6 +184,7 @@ class AccessLogEntry(models.Model):
     record_id = models.PositiveBigIntegerField()
     record_label = models.CharField(max_length=100)
     purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    # HMAC-SHA256 of the entry before (``GENESIS_HASH`` for the first) and of this one.
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
 
@@ -205,29 +205,17 @@ class AccessLogEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the access log is append-only")
 
-    def compute_hash(self) -> str:
-        payload = json.dumps(
-            [
-                self.seq,
-                self.at.isoformat(),
-                self.accessor_id,
-                self.relationship_id,
-                self.record_type,
-                self.record_id,
-                self.record_label,
-                self.purpose,
-                self.prev_hash,
-            ],
-            separators=(",", ":"),
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
-
 
 class AccessLogHead(models.Model):
-    """The chain's last sequence number and hash; locked while appending."""
+    """The chain's last sequence number and MAC, locked while appending.
+
+    ``head_mac`` authenticates the pair, so deleting entries at the end and moving the head back
+    needs the key too.
+    """
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    head_mac = models.CharField(max_length=64, default="")
 
     def __str__(self) -> str:
         return f"access log head at #{self.last_seq}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from rapport.privacy.forms import PeopleField
@@ -111,6 +112,19 @@ class QuestionForm(forms.ModelForm):
         fields = ["text", "theme"]
         labels = {"theme": "Theme"}
 
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean(self):
+        limit = settings.RAPPORT_MAX_OWN_QUESTIONS
+        if Question.objects.filter(owner=self.owner).count() >= limit:
+            raise forms.ValidationError(
+                f"Your bank already holds {limit} questions of your own, the most it takes: "
+                "the question list when you write down an answer has to stay short enough to use."
+            )
+        return super().clean()
+
 
 class TeacherProfileForm(forms.ModelForm):
     class Meta:
@@ -135,6 +149,8 @@ class TeacherProfileForm(forms.ModelForm):
         }
         widgets = {
             "preferred_name": forms.TextInput(),
+            "grades": forms.TextInput(),
+            "subjects": forms.TextInput(),
             "feedback_preferences": forms.Textarea(attrs={"rows": 2}),
             "best_times": forms.TextInput(),
             "usual_wrap_up": forms.TimeInput(attrs={"type": "time"}),

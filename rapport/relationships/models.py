@@ -221,13 +221,15 @@ class TeacherProfile(RelationshipRecord):
     """Who the teacher is and how they like to work: shared, so the teacher sees it.
 
     The coach keeps one about the teacher; in peer coaching each peer keeps one about the
-    other, so each sees the other's profile and their own as the other keeps it. The
-    free-text parts are encrypted; grades and subjects are short labels.
+    other, so each sees the other's profile and their own as the other keeps it. Every text in
+    it is encrypted, the short ones too: what a coach types as "grades" or "subjects" is free
+    text and can say more than a label.
     """
 
     preferred_name = EncryptedTextField(blank=True)
-    grades = models.CharField(max_length=60, blank=True)
-    subjects = models.CharField(max_length=120, blank=True)
+    # ``max_length`` bounds the form field (TextField does not bound the column).
+    grades = EncryptedTextField(max_length=60, blank=True)
+    subjects = EncryptedTextField(max_length=120, blank=True)
     years_of_experience = models.PositiveSmallIntegerField(null=True, blank=True)
     feedback_preferences = EncryptedTextField(blank=True)
     best_times = EncryptedTextField(blank=True)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,11 +61,23 @@ def coverage(request: HttpRequest) -> HttpResponse:
     settings = CoachSettings.for_coach(request.user)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "days"
     rows = coverage_for(request.user, settings.coverage_threshold_days, sort)
+    page = _page_of(request, rows)
     return render(
         request,
         "relationships/coverage.html",
-        {"rows": rows, "sort": sort, "settings": settings, "overdue_count": sum(r.overdue for r in rows)},
+        {
+            "rows": page.object_list,
+            "page": page,
+            "sort": sort,
+            "settings": settings,
+            "overdue_count": sum(r.overdue for r in rows),
+        },
     )
+
+
+def _page_of(request: HttpRequest, rows):
+    """One page of a caseload (``RAPPORT_CASELOAD_PAGE_SIZE`` rows); past the last page, the last."""
+    return Paginator(rows, django_settings.RAPPORT_CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -85,8 +99,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     relationships = policy.caseload_for(request.user).select_related("teacher", "coach", "school")
     if not request.user.is_coach and not relationships.exists():
         raise PermissionDenied
-    rows = [(relationship, relationship.other_member(request.user)) for relationship in relationships]
-    return render(request, "relationships/caseload.html", {"rows": rows})
+    page = _page_of(request, relationships.order_by("teacher__full_name", "pk"))
+    rows = [(relationship, relationship.other_member(request.user)) for relationship in page]
+    return render(request, "relationships/caseload.html", {"rows": rows, "page": page})
 
 
 def _one(records: list):
@@ -398,7 +413,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     """The starter questions and the coach's own; a coach adds questions here."""
     if not request.user.is_coach and not policy.caseload_for(request.user).exists():
         raise PermissionDenied
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         actions.add_question(request.user, form.cleaned_data["text"], form.cleaned_data["theme"])
         messages.success(request, "Question added to your bank.")

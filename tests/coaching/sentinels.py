@@ -62,14 +62,14 @@ def _decision(world, client_for, sentinel):
     return [reverse("cycle_detail", args=[world.relationship.pk, world.cycle.pk])]
 
 
-def _new_session(world, client, agenda: str) -> Session:
+def _new_session(world, client, agenda: str, place: str = "Library") -> Session:
     url = reverse("session_new", args=[world.relationship.pk])
     data = {
         "day": _tomorrow(),
         "start": "10:00",
         "end": "10:40",
         "wrap_up": "10:35",
-        "place": "Library",
+        "place": place,
         "agenda": agenda,
     }
     assert_posted(client.post(url, data), "session")
@@ -86,6 +86,11 @@ def _session(world, client_for, sentinel):
     session = _new_session(world, client, sentinel)
     url = reverse("session_notes", args=[world.relationship.pk, session.pk])
     assert_posted(client.post(url, {"notes": sentinel, "hold": "1"}), "session notes")
+    return _session_pages(world, session)
+
+
+def _session_place(world, client_for, sentinel):
+    session = _new_session(world, client_for(world.coach), "Where we meet.", place=sentinel)
     return _session_pages(world, session)
 
 
@@ -151,6 +156,13 @@ WRITERS = [
     SentinelWriter("cycle decision", {"coaching.Decision.option"}, _decision),
     SentinelWriter(
         "session agenda and notes", {"coaching.Session.agenda", "coaching.Session.notes"}, _session
+    ),
+    SentinelWriter(
+        "session place",
+        {"coaching.Session.place"},
+        _session_place,
+        # The coach's calendar link shows each session's place (and only that, and the time).
+        shown_by_secret_link=frozenset({"calendar_feed"}),
     ),
     SentinelWriter("cancellation reason", {"coaching.Session.cancel_reason"}, _cancelled_session),
     SentinelWriter("follow-up summary", {"coaching.SentSummary.body"}, _summary),

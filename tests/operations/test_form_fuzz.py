@@ -48,12 +48,14 @@ pytestmark = pytest.mark.django_db
 FORM_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "rapport.relationships.forms.NoteForm": lambda w: {"relationship": w.relationship, "author": w.coach},
     "rapport.relationships.forms.AnswerForm": lambda w: {"coach": w.coach},
+    "rapport.relationships.forms.QuestionForm": lambda w: {"owner": w.coach},
     "rapport.relationships.forms.AppreciationForm": lambda w: {
         "noticings": Noticing.objects.filter(relationship=w.relationship),
         "copy_to": [w.leader],
     },
     "rapport.people.forms.EmailAuthenticationForm": lambda w: {"request": None},
-    "rapport.coaching.forms.DecisionForm": lambda w: {"relationship": w.relationship},
+    "rapport.coaching.forms.DecisionForm": lambda w: {"relationship": w.relationship, "cycle": w.cycle},
+    "rapport.coaching.forms.EvidenceForm": lambda w: {"cycle": w.cycle},
     "rapport.coaching.forms.CancelForm": lambda w: {"relationship": w.relationship},
     "rapport.coaching.forms.CommitmentForm": lambda w: {"relationship": w.relationship},
     "rapport.conversations.forms.SpeakerRolesForm": lambda w: {"conversation": _conversation(w)},

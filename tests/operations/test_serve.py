@@ -128,6 +128,8 @@ def test_make_serve_serves_the_demo_as_production_does(served):
     css = requests.get(served + stylesheet.group(1), timeout=30)
     assert css.status_code == 200
     assert "immutable" in css.headers["Cache-Control"]
+    assert "no-store" not in css.headers["Cache-Control"]  # static files stay cacheable; pages do not
+    assert "no-store" in login.headers["Cache-Control"]
 
     missing = requests.get(served + "/no-such-page/", timeout=30)
     assert missing.status_code == 404

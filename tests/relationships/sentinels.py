@@ -41,6 +41,8 @@ def _profile(world, client_for, sentinel):
     url = reverse("profile_edit", args=[world.relationship.pk])
     data = {
         "profile-preferred_name": sentinel,
+        "profile-grades": sentinel,
+        "profile-subjects": sentinel,
         "profile-feedback_preferences": sentinel,
         "profile-best_times": sentinel,
         "readiness-notes": sentinel,
@@ -74,6 +76,8 @@ WRITERS = [
         "teacher profile and readiness",
         {
             "relationships.TeacherProfile.preferred_name",
+            "relationships.TeacherProfile.grades",
+            "relationships.TeacherProfile.subjects",
             "relationships.TeacherProfile.feedback_preferences",
             "relationships.TeacherProfile.best_times",
             "relationships.ReadinessProfile.notes",

@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("relationships", "0005_profiles_per_keeper"),
-        ("coaching", "0004_session_reminder_claim"),
+        ("relationships", "0006_profiles_per_keeper"),
+        ("coaching", "0005_encrypt_free_text"),
         ("conversations", "0002_conversation_shares_name_the_coach_lead"),
     ]
 

@@ -3,12 +3,14 @@
 Rotation: put a new key first in RAPPORT_ENCRYPTION_KEYS (keep the old ones after
 it), run this command, then remove the old keys. Values are decrypted with
 whichever key fits and saved again, which encrypts them with the first key.
+The access log's chain is signed again with a MAC key derived from the first key,
+after checking that it verifies under the keys it was signed with.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from rapport.privacy import encryption
+from rapport.privacy import accesslog, encryption
 from rapport.privacy.fields import encrypted_fields
 
 
@@ -40,4 +42,16 @@ class Command(BaseCommand):
         for label, rotate_all in encryption.FILE_ROTATORS.items():
             count = rotate_all()
             self.stdout.write(f"{label}: {count} files re-encrypted")
+        try:
+            entries = accesslog.rechain()
+        except accesslog.BrokenChainError as error:
+            raise CommandError(
+                f"{total} values now use the current key, but the access log does not verify ({error}), "
+                "so it was not signed again: keep the old keys until this is looked into "
+                "(`manage.py verify_access_log`)."
+            ) from error
+        self.stdout.write(
+            f"Access log: {entries} entries signed again; its head hash is now "
+            f"{accesslog.verify().head_hash} (record it in place of the one recorded before)."
+        )
         self.stdout.write(self.style.SUCCESS(f"Done: {total} values now use the current key."))

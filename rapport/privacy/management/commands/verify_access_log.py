@@ -1,4 +1,4 @@
-"""Walk the access log's hash chain and report any change or deletion."""
+"""Walk the access log's MAC chain and report any change, deletion or rewrite, and where."""
 
 from django.core.management.base import BaseCommand, CommandError
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("relationships", "0004_appreciation_copies_to_named_leaders"),
+        ("relationships", "0005_encrypt_free_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0002_coach_lead_shares"),
+        ("privacy", "0003_access_log_keyed_mac"),
     ]
 
     operations = [
