@@ -7,7 +7,7 @@ import logging
 from django.http import HttpRequest, HttpResponse
 
 from rapport.operations.middleware import DATABASE_DOWN, database_unavailable_response
-from rapport.privacy import accesslog
+from rapport.privacy import accesslog, adminlog
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +33,18 @@ class AccessLogMiddleware:
                 "Database unavailable (%s) writing the access log; answered 503", type(error).__name__
             )
             return database_unavailable_response(request)
+
+
+class AdministrativeActorMiddleware:
+    """Administrative changes made while answering a request are made by its signed-in person.
+
+    The administration log (``privacy.adminlog``) names them; ``request.user`` is resolved
+    only when a change is logged, so requests that change nothing pay nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with adminlog.acting(request.user):
+            return self.get_response(request)

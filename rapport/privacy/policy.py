@@ -45,7 +45,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from rapport.privacy import accesslog
-from rapport.privacy.models import CoachLeadShare, PracticeShare, Purpose, Release
+from rapport.privacy.models import AdministrationLogEntry, CoachLeadShare, PracticeShare, Purpose, Release
 from rapport.relationships.models import Relationship, RelationshipRecord, Visibility
 
 VISIBLE_TO_MEMBERS = (Visibility.SHARED, Visibility.RELEASED)
@@ -455,6 +455,18 @@ def access_log_for(user) -> QuerySet:
         .exclude(accessor=user)
         .select_related("accessor")
     )
+
+
+# --- The administration log -------------------------------------------------------------
+
+
+def administrative_changes_for(user) -> QuerySet:
+    """Administrative changes that concern this person ("Changes by administrators"): of every
+    relationship they belong or belonged to (both members read the same entries, even once it
+    is deleted), of their coach-lead assignments, their roles and their account."""
+    if not _authenticated(user):
+        return AdministrationLogEntry.objects.none()
+    return AdministrationLogEntry.objects.filter(Q(person_id=user.pk) | Q(other_person_id=user.pk))
 
 
 # --- Who may receive a copy ------------------------------------------------------------

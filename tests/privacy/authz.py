@@ -14,4 +14,9 @@ ROUTES = [
         get=signed_in(NOT_ALLOWED),
         post=signed_in(NOT_FOUND, teacher=REDIRECT),
     ),
+    Route(
+        "administrative_changes",
+        get=signed_in(OK),
+        notes="each person sees the administration log's entries that concern them, nothing else",
+    ),
 ]
