@@ -1610,11 +1610,9 @@ class _Plan:
 
 
 def _log_created(batch: list[models.Model]) -> None:
-    for obj in batch:
-        if isinstance(obj, Role):
-            adminlog.role_added(obj)
-        elif isinstance(obj, Relationship):
-            adminlog.relationship_started(obj)
+    describe = {Role: adminlog.role_added, Relationship: adminlog.relationship_started}.get(type(batch[0]))
+    if describe is not None:
+        adminlog.write([describe(obj) for obj in batch])
 
 
 def _administrative_changes(batch: list[models.Model]) -> Callable[[], None]:
@@ -1622,17 +1620,12 @@ def _administrative_changes(batch: list[models.Model]) -> Callable[[], None]:
     watched = {User: ("is_active", adminlog.active_changed), School: ("district_id", adminlog.school_moved)}
     if type(batch[0]) not in watched:
         return lambda: None
-    attribute, log = watched[type(batch[0])]
+    attribute, describe = watched[type(batch[0])]
     stored = dict(
         type(batch[0]).objects.filter(pk__in=[obj.pk for obj in batch]).values_list("pk", attribute)
     )
     changed = [obj for obj in batch if stored.get(obj.pk) != getattr(obj, attribute)]
-
-    def log_changed() -> None:
-        for obj in changed:
-            log(obj)
-
-    return log_changed
+    return lambda: adminlog.write([describe(obj) for obj in changed])
 
 
 def _set(obj: models.Model, attribute: str, value) -> bool:

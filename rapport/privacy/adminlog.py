@@ -60,11 +60,12 @@ def _current_actor() -> Actor:
     return Actor(SYSTEM)
 
 
-def record(
+def entry(
     change: str, description: str, *, person_id=None, other_person_id=None, relationship_id=None
 ) -> AdministrationLogEntry:
+    """An entry made now by whoever is acting, not saved yet (``write``)."""
     actor = _current_actor()
-    return AdministrationLogEntry.objects.create(
+    return AdministrationLogEntry(
         actor=actor.user,
         actor_label=actor.label[:200],
         change=change,
@@ -73,6 +74,15 @@ def record(
         other_person_id=other_person_id,
         relationship_id=relationship_id,
     )
+
+
+def write(entries: list[AdministrationLogEntry]) -> None:
+    """Append entries in one query (the roster import writes thousands at once)."""
+    AdministrationLogEntry.objects.bulk_create(entries)
+
+
+def record(change: str, description: str, **concerns) -> None:
+    entry(change, description, **concerns).save()
 
 
 # --- What each change says --------------------------------------------------------------------
@@ -93,8 +103,8 @@ def _members(relationship: Relationship) -> dict:
     }
 
 
-def relationship_started(relationship: Relationship) -> None:
-    record(
+def relationship_started(relationship: Relationship) -> AdministrationLogEntry:
+    return entry(
         AdministrativeChange.RELATIONSHIP_STARTED,
         f"Started {_pair(relationship)} at {relationship.school}.",
         **_members(relationship),
@@ -105,23 +115,22 @@ def _role_words(role: Role) -> str:
     return f"{role.get_kind_display()} at {role.school or role.district}"
 
 
-def role_added(role: Role) -> None:
-    record(
+def role_added(role: Role) -> AdministrationLogEntry:
+    return entry(
         AdministrativeChange.ROLE_ADDED,
         f"{role.user} became {_role_words(role)}.",
         person_id=role.user_id,
     )
 
 
-def active_changed(user: User) -> None:
+def active_changed(user: User) -> AdministrationLogEntry:
     if user.is_active:
-        record(AdministrativeChange.PERSON_REACTIVATED, f"{user} can sign in again.", person_id=user.pk)
-    else:
-        record(AdministrativeChange.PERSON_DEACTIVATED, f"{user} can no longer sign in.", person_id=user.pk)
+        return entry(AdministrativeChange.PERSON_REACTIVATED, f"{user} can sign in again.", person_id=user.pk)
+    return entry(AdministrativeChange.PERSON_DEACTIVATED, f"{user} can no longer sign in.", person_id=user.pk)
 
 
-def school_moved(school: School) -> None:
-    record(AdministrativeChange.SCHOOL_MOVED, f"{school} moved to the district {school.district}.")
+def school_moved(school: School) -> AdministrationLogEntry:
+    return entry(AdministrativeChange.SCHOOL_MOVED, f"{school} moved to the district {school.district}.")
 
 
 # --- Receivers: every save and delete, whoever makes it ------------------------------------------
@@ -143,7 +152,7 @@ def _relationship_saved(sender, instance: Relationship, created: bool, raw: bool
     if raw:
         return
     if created:
-        relationship_started(instance)
+        relationship_started(instance).save()
         return
     before = getattr(instance, "_before_admin_change", None) or {}
     if "ended_on" in before and before["ended_on"] != instance.ended_on:
@@ -178,7 +187,9 @@ def _relationship_deleted(sender, instance: Relationship, **kwargs) -> None:
 
 @receiver(pre_save, sender=Role)
 def _role_before(sender, instance: Role, raw: bool, **kwargs) -> None:
-    instance._before_admin_change = None if raw else _stored(sender, instance, "kind", "school_id", "district_id")
+    instance._before_admin_change = (
+        None if raw else _stored(sender, instance, "kind", "school_id", "district_id")
+    )
 
 
 @receiver(post_save, sender=Role)
@@ -186,14 +197,12 @@ def _role_saved(sender, instance: Role, created: bool, raw: bool, **kwargs) -> N
     if raw:
         return
     if created:
-        role_added(instance)
+        role_added(instance).save()
         return
     before = getattr(instance, "_before_admin_change", None)
     now = {"kind": instance.kind, "school_id": instance.school_id, "district_id": instance.district_id}
     if before and before != now:
-        was = Role(
-            kind=before["kind"], school_id=before["school_id"], district_id=before["district_id"]
-        )
+        was = Role(kind=before["kind"], school_id=before["school_id"], district_id=before["district_id"])
         record(
             AdministrativeChange.ROLE_CHANGED,
             f"{instance.user} was {_role_words(was)}, now {_role_words(instance)}.",
@@ -264,7 +273,7 @@ def _user_before(sender, instance: User, raw: bool, update_fields=None, **kwargs
 def _user_saved(sender, instance: User, created: bool, raw: bool, **kwargs) -> None:
     before = getattr(instance, "_before_admin_change", None)
     if not (raw or created) and before and before["is_active"] != instance.is_active:
-        active_changed(instance)
+        active_changed(instance).save()
 
 
 @receiver(pre_save, sender=School)
@@ -276,4 +285,4 @@ def _school_before(sender, instance: School, raw: bool, **kwargs) -> None:
 def _school_saved(sender, instance: School, created: bool, raw: bool, **kwargs) -> None:
     before = getattr(instance, "_before_admin_change", None)
     if not (raw or created) and before and before["district_id"] != instance.district_id:
-        school_moved(instance)
+        school_moved(instance).save()

@@ -7,29 +7,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0002_coach_lead_shares'),
+        ("privacy", "0002_coach_lead_shares"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdministrationLogEntry',
+            name="AdministrationLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_label', models.CharField(max_length=200)),
-                ('change', models.CharField(choices=[('relationship-started', 'Relationship started'), ('relationship-ended', 'Relationship ended'), ('relationship-reopened', 'Relationship reopened'), ('relationship-moved', 'Relationship moved to another school'), ('relationship-deleted', 'Relationship deleted'), ('role-added', 'Role added'), ('role-changed', 'Role changed'), ('role-removed', 'Role removed'), ('coach-lead-assigned', 'Coach lead assigned'), ('coach-lead-unassigned', 'Coach lead no longer assigned'), ('person-deactivated', 'Account deactivated'), ('person-reactivated', 'Account reactivated'), ('school-moved', 'School moved to another district')], max_length=30)),
-                ('description', models.CharField(max_length=500)),
-                ('person_id', models.PositiveBigIntegerField(db_index=True, null=True)),
-                ('other_person_id', models.PositiveBigIntegerField(db_index=True, null=True)),
-                ('relationship_id', models.PositiveBigIntegerField(null=True)),
-                ('actor', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_label", models.CharField(max_length=200)),
+                (
+                    "change",
+                    models.CharField(
+                        choices=[
+                            ("relationship-started", "Relationship started"),
+                            ("relationship-ended", "Relationship ended"),
+                            ("relationship-reopened", "Relationship reopened"),
+                            ("relationship-moved", "Relationship moved to another school"),
+                            ("relationship-deleted", "Relationship deleted"),
+                            ("role-added", "Role added"),
+                            ("role-changed", "Role changed"),
+                            ("role-removed", "Role removed"),
+                            ("coach-lead-assigned", "Coach lead assigned"),
+                            ("coach-lead-unassigned", "Coach lead no longer assigned"),
+                            ("person-deactivated", "Account deactivated"),
+                            ("person-reactivated", "Account reactivated"),
+                            ("school-moved", "School moved to another district"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("description", models.CharField(max_length=500)),
+                ("person_id", models.PositiveBigIntegerField(db_index=True, null=True)),
+                ("other_person_id", models.PositiveBigIntegerField(db_index=True, null=True)),
+                ("relationship_id", models.PositiveBigIntegerField(null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'administration log entries',
-                'ordering': ['-at', '-pk'],
+                "verbose_name_plural": "administration log entries",
+                "ordering": ["-at", "-pk"],
             },
         ),
     ]

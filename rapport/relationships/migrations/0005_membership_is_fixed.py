@@ -11,7 +11,9 @@ from rapport.relationships import membership
 
 
 def fix_membership(apps, schema_editor):
-    for sql in membership.statements(schema_editor.connection.vendor, membership.record_tables(apps.get_models())):
+    for sql in membership.statements(
+        schema_editor.connection.vendor, membership.record_tables(apps.get_models())
+    ):
         schema_editor.execute(sql)
 
 
