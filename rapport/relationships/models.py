@@ -34,31 +34,37 @@ class FixedMembershipError(Exception):
 class FixedFields(models.Model):
     """A model whose ``fixed_fields`` never change once the row exists.
 
-    The values loaded from the database are kept (``from_db``), so ``save()`` compares with
-    them without a query; a row saved by primary key without being loaded is read first.
+    The values loaded from the database (``from_db``) or last saved are kept, so ``save()``
+    compares with them without a query; a row saved by primary key without being loaded is
+    read first.
     """
 
     fixed_fields: tuple[str, ...] = ()
+    fixed_fields_advice = ""
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored_fixed = {
-            name: instance.__dict__[name] for name in cls._fixed_attnames() if name in instance.__dict__
-        }
-        return instance
-
-    @classmethod
-    def _fixed_attnames(cls) -> list[str]:
-        return [cls._meta.get_field(name).attname for name in cls.fixed_fields]
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             self._refuse_a_changed_fixed_field()
         super().save(*args, **kwargs)
+        self._keep_stored_fixed()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._keep_stored_fixed()
+        return instance
+
+    def _keep_stored_fixed(self) -> None:
+        self._stored_fixed = {
+            name: self.__dict__[name] for name in self._fixed_attnames() if name in self.__dict__
+        }
+
+    @classmethod
+    def _fixed_attnames(cls) -> list[str]:
+        return [cls._meta.get_field(name).attname for name in cls.fixed_fields]
 
     def _refuse_a_changed_fixed_field(self) -> None:
         stored = dict(getattr(self, "_stored_fixed", {}))
@@ -72,8 +78,6 @@ class FixedFields(models.Model):
                 f"{self._meta.verbose_name} #{self.pk}: {', '.join(changed)} cannot change once it exists"
                 + self.fixed_fields_advice
             )
-
-    fixed_fields_advice = ""
 
 
 class RelationshipQuerySet(models.QuerySet):
