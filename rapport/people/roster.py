@@ -1553,6 +1553,7 @@ class _Plan:
                 [pk for pk in teacher_pks if pk],
             )
         )
+        coached_for = {(teacher_pk, focus) for _, teacher_pk, focus in existing}
         for pair in pairs:
             coach = coaches.get(pair.coach_email)
             teacher = in_file.get(pair.teacher_email)
@@ -1567,6 +1568,14 @@ class _Plan:
                 self.skip(pair, f'coach_email "{pair.coach_email}" is not a coach: no pair')
             elif coach.pk and teacher.pk and (coach.pk, teacher.pk, pair.focus) in existing:
                 self.summary.pairs.unchanged += 1
+            elif teacher.pk and (teacher.pk, pair.focus) in coached_for:
+                # Never re-pointed, nor a second coach for the same focus: a coach is changed
+                # by ending the relationship, by an administrator.
+                self.skip(
+                    pair,
+                    f"{teacher.email} already has a coach for this focus: to change coach, an "
+                    "administrator ends that relationship first; no pair",
+                )
             else:
                 self.new[Relationship].append(
                     Relationship(coach=coach, teacher=teacher, school=school, focus=pair.focus)

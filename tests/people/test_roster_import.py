@@ -697,6 +697,34 @@ def test_plain_csv_pairs_a_teacher_with_a_coach_already_in_rapport(tmp_path, wor
     assert Relationship.objects.get(teacher__email="kai@x.example.org").coach == world.coach
 
 
+def test_a_roster_naming_another_coach_never_re_points_the_relationship(tmp_path, world):
+    columns = [*PLAIN_COLUMNS, "coach_email", "focus"]
+    row = {
+        "name": world.teacher.full_name,
+        "email": world.teacher.email,
+        "school": "Home School",
+        "role": "teacher",
+        "coach_email": world.other_coach.email,
+        "focus": world.relationship.focus,
+    }
+
+    summary = run(plain(tmp_path, [row], columns))
+
+    assert summary.pairs == Tally()
+    assert "already has a coach for this focus" in str(summary.skipped)
+    assert list(Relationship.objects.filter(teacher=world.teacher).values_list("coach", "ended_on")) == [
+        (world.coach.pk, None)
+    ]
+
+    world.relationship.ended_on = world.relationship.started_on
+    world.relationship.save()
+    summary = run(plain(tmp_path, [row], columns))
+
+    assert summary.pairs == Tally(created=1)
+    assert Relationship.objects.active().get(teacher=world.teacher).coach == world.other_coach
+    assert Relationship.objects.get(pk=world.relationship.pk).coach == world.coach
+
+
 # --- Speed ----------------------------------------------------------------------------------------
 
 
