@@ -165,7 +165,7 @@ def _relationship_saved(sender, instance: Relationship, created: bool, raw: bool
         else:
             record(
                 AdministrativeChange.RELATIONSHIP_ENDED,
-                f"Ended {_pair(instance)} on {instance.ended_on:%d %B %Y}.",
+                f"Ended {_pair(instance)} on {instance.ended_on.day} {instance.ended_on:%B %Y}.",
                 **_members(instance),
             )
     if "school_id" in before and before["school_id"] != instance.school_id:
