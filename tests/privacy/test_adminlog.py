@@ -148,3 +148,14 @@ def test_the_personal_menu_and_the_relationship_page_link_to_it(world, client_as
         assert f'href="{url}"' in client_as(someone).get(reverse("privacy_promise")).content.decode()
     page = client_as(world.teacher).get(reverse("relationship_detail", args=[world.relationship.pk]))
     assert f'href="{url}"' in page.content.decode()
+
+
+def test_the_administration_site_shows_the_log_and_changes_nothing(world, client_as):
+    client = client_as(world.site_admin)
+    entry = AdministrationLogEntry.objects.order_by("pk").first()
+    assert client.get(reverse("admin:privacy_administrationlogentry_changelist")).status_code == 200
+    change = reverse("admin:privacy_administrationlogentry_change", args=[entry.pk])
+    assert client.post(change, {"description": "Nothing happened."}).status_code == 403
+    delete = reverse("admin:privacy_administrationlogentry_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AdministrationLogEntry.objects.get(pk=entry.pk).description == entry.description

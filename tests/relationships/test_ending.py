@@ -31,6 +31,10 @@ def test_the_teacher_keeps_their_records_and_their_export(world, changed_coach, 
     data, _ = unzip(made(world.teacher, Export.Kind.MY_DATA))
     assert world.private_note.body in [note["body"] for note in data["records"]["relationships.Note"]]
     assert {r["coach"] for r in data["relationships"]} == {world.coach.full_name, world.other_coach.full_name}
+    assert [c["what"] for c in data["changes_by_administrators"]][-2:] == [
+        "Relationship ended",
+        "Relationship started",
+    ]
 
 
 def test_the_former_coach_reads_what_they_could_and_writes_nothing_more(world, changed_coach, client_as):
