@@ -22,6 +22,7 @@ from rapport.people.roster import (
     source_from_path,
     source_from_upload,
 )
+from rapport.privacy.models import AdministrationLogEntry, AdministrativeChange
 from rapport.relationships.models import Relationship
 from tests.factories import DistrictFactory, SchoolFactory, UserFactory
 from tests.people.roster_files import (
@@ -190,6 +191,17 @@ def test_disabled_and_to_be_deleted_people_are_deactivated_not_deleted(tmp_path)
         "t-3": True,
     }
     assert set(Role.objects.values_list("user__sourced_id", flat=True)) == {"t-1", "t-3"}
+    # Written in bulk, without signals: the import logs them itself, as the roster import.
+    logged = AdministrationLogEntry.objects.filter(actor_label="Roster import").exclude(
+        change=AdministrativeChange.ROLE_ADDED
+    )
+    assert sorted(logged.values_list("change", "person_id")) == sorted(
+        [
+            (AdministrativeChange.PERSON_DEACTIVATED, User.objects.get(sourced_id="t-1").pk),
+            (AdministrativeChange.PERSON_DEACTIVATED, User.objects.get(sourced_id="t-2").pk),
+            (AdministrativeChange.ROLE_REMOVED, User.objects.get(sourced_id="t-2").pk),
+        ]
+    )
 
 
 def test_a_person_already_in_rapport_is_adopted_by_email(tmp_path):
