@@ -6,4 +6,5 @@ urlpatterns = [
     path("released/", views.released_to_me, name="released_to_me"),
     path("released/<int:pk>/", views.released_record, name="released_record"),
     path("me/releases/<int:pk>/revoke/", views.revoke_release, name="revoke_release"),
+    path("me/changes-by-administrators/", views.administrative_changes, name="administrative_changes"),
 ]

@@ -1,4 +1,5 @@
-"""What leaves the relationship: releases to leaders, and their revocation."""
+"""What leaves the relationship (releases to leaders, and their revocation), and the changes
+administrators made to who can reach a person's records."""
 
 from __future__ import annotations
 
@@ -40,3 +41,10 @@ def revoke_release(request: HttpRequest, pk: int) -> HttpResponse:
     actions.revoke(release)
     messages.success(request, f"{release.leader.full_name} can no longer read it.")
     return redirect("teacher_space")
+
+
+@login_required
+def administrative_changes(request: HttpRequest) -> HttpResponse:
+    """The administration log's entries that concern the signed-in person, latest first."""
+    changes = policy.administrative_changes_for(request.user)[:200]
+    return render(request, "privacy/administrative_changes.html", {"changes": changes})

@@ -64,6 +64,7 @@ def personal_items_for(user) -> list[NavItem]:
         items.append(NavItem("Exports", "export_list", "download"))
     if user.is_coach:
         items.append(NavItem("API tokens", "api_tokens", "key-round"))
+    items.append(NavItem("Changes by administrators", "administrative_changes", "user-cog"))
     items.append(NavItem("Change password", "password_change", "lock"))
     items.append(NavItem("How your data is protected", "privacy_promise", "shield-check"))
     return items
