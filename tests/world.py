@@ -3,9 +3,12 @@
     coach ── coaches ──> teacher            (home school; leader leads it)
     other_coach ── coaches ──> other_teacher (other school; other_leader leads it)
     coach_lead leads coach; site_admin administers the district.
+    insider: another site administrator (staff, superuser), a member of nothing, who
+    tries every way round the policy an administrator has (tests/test_insider.py).
 
 Each principal is one person with one role, so a test that says "the leader"
-means exactly that.
+means exactly that. In the authorization matrix the insider gets what the site
+administrator gets unless a row says otherwise (tests/authz.py).
 """
 
 from __future__ import annotations
@@ -33,9 +36,10 @@ PRINCIPALS = (
     "other_leader",
     "coach_lead",
     "site_admin",
+    "insider",
 )
 # Principals who must never see a relationship's private or shared content.
-OUTSIDERS = ("other_coach", "other_teacher", "leader", "other_leader", "coach_lead", "site_admin")
+OUTSIDERS = ("other_coach", "other_teacher", "leader", "other_leader", "coach_lead", "site_admin", "insider")
 
 
 @dataclass
@@ -48,6 +52,7 @@ class World:
     other_leader: User
     coach_lead: User
     site_admin: User
+    insider: User
     relationship: Relationship
     other_relationship: Relationship
     private_note: Note
@@ -84,6 +89,7 @@ def build_world() -> World:
     )
     coach_lead = person(Role.Kind.COACH_LEAD, home, full_name="Cleo Coachlead", email="lead@example.test")
     site_admin = person(Role.Kind.SITE_ADMIN, home, full_name="Sid Siteadmin", email="admin@example.test")
+    insider = person(Role.Kind.SITE_ADMIN, home, full_name="Ivy Insider", email="insider@example.test")
     CoachLeadAssignment.objects.create(coach_lead=coach_lead, coach=coach)
     relationship = RelationshipFactory(coach=coach, teacher=teacher, school=home)
     other_relationship = RelationshipFactory(coach=other_coach, teacher=other_teacher, school=other)
@@ -106,6 +112,7 @@ def build_world() -> World:
         other_leader=other_leader,
         coach_lead=coach_lead,
         site_admin=site_admin,
+        insider=insider,
         relationship=relationship,
         other_relationship=other_relationship,
         private_note=private_note,

@@ -124,6 +124,7 @@ def record_data(record) -> dict:
 def my_data(export: Export, progress: Progress) -> ExportFile:
     person = export.owner
     relationships = list(policy.coached_in(person).select_related("coach", "teacher", "school"))
+    changes = list(policy.administrative_changes_for(person).order_by("at", "pk"))
     found = policy.records_about(person)
     progress(40)
     sections = [
@@ -159,6 +160,10 @@ def my_data(export: Export, progress: Progress) -> ExportFile:
                 "ended_on": r.ended_on,
             }
             for r in relationships
+        ],
+        "changes_by_administrators": [
+            {"at": c.at, "by": c.actor_label, "what": c.get_change_display(), "description": c.description}
+            for c in changes
         ],
         "records": {s["model"]: [record_data(record) for record in s["records"]] for s in sections},
         "releases": [
@@ -201,6 +206,7 @@ def my_data(export: Export, progress: Progress) -> ExportFile:
             "person": person,
             "made_at": data["made_at"],
             "relationships": relationships,
+            "changes": changes,
             "sections": [
                 {**s, "rows": [(record, record_fields(record)) for record in s["records"]]} for s in sections
             ],

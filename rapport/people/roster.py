@@ -48,6 +48,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from rapport.people.models import DISTRICT_WIDE_KINDS, District, ImportRun, Role, School, User
+from rapport.privacy import adminlog
 from rapport.relationships.models import Relationship
 
 Format = ImportRun.Format
@@ -1552,6 +1553,7 @@ class _Plan:
                 [pk for pk in teacher_pks if pk],
             )
         )
+        coached_for = {(teacher_pk, focus) for _, teacher_pk, focus in existing}
         for pair in pairs:
             coach = coaches.get(pair.coach_email)
             teacher = in_file.get(pair.teacher_email)
@@ -1566,6 +1568,14 @@ class _Plan:
                 self.skip(pair, f'coach_email "{pair.coach_email}" is not a coach: no pair')
             elif coach.pk and teacher.pk and (coach.pk, teacher.pk, pair.focus) in existing:
                 self.summary.pairs.unchanged += 1
+            elif teacher.pk and (teacher.pk, pair.focus) in coached_for:
+                # Never re-pointed, nor a second coach for the same focus: a coach is changed
+                # by ending the relationship, by an administrator.
+                self.skip(
+                    pair,
+                    f"{teacher.email} already has a coach for this focus: to change coach, an "
+                    "administrator ends that relationship first; no pair",
+                )
             else:
                 self.new[Relationship].append(
                     Relationship(coach=coach, teacher=teacher, school=school, focus=pair.focus)
@@ -1588,15 +1598,43 @@ class _Plan:
         for model in models_in_order:
             for batch in _batches(self.new[model], WRITE_BATCH):
                 model.objects.bulk_create(batch)
+                _log_created(batch)
                 ticker.tick(len(batch))
             if model in updates:
                 for batch in _batches(self.changed[model], WRITE_BATCH):
+                    changes = _administrative_changes(batch)
                     model.objects.bulk_update(batch, updates[model])
+                    changes()
                     ticker.tick(len(batch))
         for batch in _batches(self.ended_roles):
             Role.objects.filter(pk__in=batch).delete()
             ticker.tick(len(batch))
         return self.summary
+
+
+# Bulk writes send no signals: the administration log is written here for what changes
+# who can reach coaching records (roles and relationships made, people deactivated or
+# reactivated, schools moved to another district). Ended roles are deleted one by one
+# (``Role.delete`` signals), and log themselves.
+
+
+def _log_created(batch: list[models.Model]) -> None:
+    describe = {Role: adminlog.role_added, Relationship: adminlog.relationship_started}.get(type(batch[0]))
+    if describe is not None:
+        adminlog.write([describe(obj) for obj in batch])
+
+
+def _administrative_changes(batch: list[models.Model]) -> Callable[[], None]:
+    """Read what ``batch`` holds now; the returned function logs what its update changed."""
+    watched = {User: ("is_active", adminlog.active_changed), School: ("district_id", adminlog.school_moved)}
+    if type(batch[0]) not in watched:
+        return lambda: None
+    attribute, describe = watched[type(batch[0])]
+    stored = dict(
+        type(batch[0]).objects.filter(pk__in=[obj.pk for obj in batch]).values_list("pk", attribute)
+    )
+    changed = [obj for obj in batch if stored.get(obj.pk) != getattr(obj, attribute)]
+    return lambda: adminlog.write([describe(obj) for obj in changed])
 
 
 def _set(obj: models.Model, attribute: str, value) -> bool:
@@ -1615,12 +1653,15 @@ def preview(roster: Roster, progress: Progress | None = None) -> Summary:
 
 
 @transaction.atomic
-def apply(roster: Roster, progress: Progress | None = None) -> Summary:
+def apply(roster: Roster, progress: Progress | None = None, started_by: User | None = None) -> Summary:
     """Write a parsed roster: all of it, or (on any failure) nothing.
 
     Matching and writing share one transaction, so what was checked is what is written.
+    The administration log names the import (and ``started_by``, who uploaded the file) as the
+    author of every change it makes.
     """
-    return _Plan(roster, progress).write()
+    with adminlog.acting(adminlog.ROSTER_IMPORT, started_by):
+        return _Plan(roster, progress).write()
 
 
 def import_roster(

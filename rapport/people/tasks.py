@@ -99,7 +99,7 @@ def run_roster_import(run_id: int) -> None:
             # The writing happens in one transaction: its progress could not be seen before
             # it ends, so the page says what is being written instead.
             progress(roster.Stage.WRITING, 0, parsed.rows)
-            summary = roster.apply(parsed)
+            summary = roster.apply(parsed, started_by=run.created_by)
     except roster.RosterInvalid as invalid:
         _finish(run, ImportRun.Status.FAILED, errors=[str(error) for error in invalid.errors])
     except Exception:

@@ -5,4 +5,4 @@ class PrivacyConfig(AppConfig):
     name = "rapport.privacy"
 
     def ready(self) -> None:
-        from rapport.privacy import signals  # noqa: F401  (connects the receivers)
+        from rapport.privacy import adminlog, signals  # noqa: F401  (connect the receivers)

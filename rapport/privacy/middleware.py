@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from rapport.operations.middleware import DATABASE_DOWN, database_unavailable_response
-from rapport.privacy import accesslog
+from rapport.privacy import accesslog, adminlog
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +53,18 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         return response
+
+
+class AdministrativeActorMiddleware:
+    """Administrative changes made while answering a request are made by its signed-in person.
+
+    The administration log (``privacy.adminlog``) names them; ``request.user`` is resolved
+    only when a change is logged, so requests that change nothing pay nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with adminlog.acting(request.user):
+            return self.get_response(request)

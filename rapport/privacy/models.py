@@ -155,15 +155,34 @@ class AppendOnlyError(Exception):
     pass
 
 
-class AccessLogQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are added, never changed nor deleted, not even in bulk."""
+
     def update(self, **kwargs):
-        raise AppendOnlyError("the access log is append-only")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
 
     def delete(self):
-        raise AppendOnlyError("the access log is append-only")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
 
 
-class AccessLogEntry(models.Model):
+class AppendOnly(models.Model):
+    """A log row: saved once, then never changed nor deleted through Django."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} are append-only")
+
+
+class AccessLogEntry(AppendOnly):
     """One read of one record by someone other than its author.
 
     Entries are chained: each stores the MAC of the one before it, and its own MAC covers its
@@ -188,22 +207,12 @@ class AccessLogEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
 
-    objects = AccessLogQuerySet.as_manager()
-
     class Meta:
         ordering = ["-seq"]
         verbose_name_plural = "access log entries"
 
     def __str__(self) -> str:
         return f"#{self.seq}: {self.record_label} read ({self.purpose})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("the access log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("the access log is append-only")
 
 
 class AccessLogHead(models.Model):
@@ -219,3 +228,57 @@ class AccessLogHead(models.Model):
 
     def __str__(self) -> str:
         return f"access log head at #{self.last_seq}"
+
+
+class AdministrativeChange(models.TextChoices):
+    """What an administrator (or the roster import) changed about who can reach coaching records."""
+
+    RELATIONSHIP_STARTED = "relationship-started", "Relationship started"
+    RELATIONSHIP_ENDED = "relationship-ended", "Relationship ended"
+    RELATIONSHIP_REOPENED = "relationship-reopened", "Relationship reopened"
+    RELATIONSHIP_MOVED = "relationship-moved", "Relationship moved to another school"
+    RELATIONSHIP_DELETED = "relationship-deleted", "Relationship deleted"
+    ROLE_ADDED = "role-added", "Role added"
+    ROLE_CHANGED = "role-changed", "Role changed"
+    ROLE_REMOVED = "role-removed", "Role removed"
+    COACH_LEAD_ASSIGNED = "coach-lead-assigned", "Coach lead assigned"
+    COACH_LEAD_UNASSIGNED = "coach-lead-unassigned", "Coach lead no longer assigned"
+    PERSON_DEACTIVATED = "person-deactivated", "Account deactivated"
+    PERSON_REACTIVATED = "person-reactivated", "Account reactivated"
+    SCHOOL_MOVED = "school-moved", "School moved to another district"
+
+
+class AdministrationLogEntry(AppendOnly):
+    """One administrative change that alters who can reach coaching records: who, what, when.
+
+    Written by ``privacy.adminlog`` from the models' signals (and by the roster import for
+    what it writes in bulk), so every path writes it: the administration site, the import,
+    a shell. ``actor_label`` is who made it, as they were named then ("Roster import",
+    "System" for code run outside any request). Ids are plain integers, not foreign keys,
+    so that deleting a person or a relationship never deletes its history. The description
+    names people, schools and roles; never anything of a coaching record.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=200)
+    change = models.CharField(max_length=30, choices=AdministrativeChange.choices)
+    description = models.CharField(max_length=500)
+    # Whom it concerns, who read it on their own page: both members of a relationship, the
+    # coach and the coach lead of an assignment, the person whose role or account it is.
+    person_id = models.PositiveBigIntegerField(null=True, db_index=True)
+    other_person_id = models.PositiveBigIntegerField(null=True, db_index=True)
+    relationship_id = models.PositiveBigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "administration log entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}: {self.description}"

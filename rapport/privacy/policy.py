@@ -21,6 +21,9 @@ The rules, in words:
   release.
 * Only the author changes or deletes a record. Only the person a record is
   about (the teacher; either peer) releases or revokes it.
+* A relationship's members never change (``relationships.models.FixedFields``).
+  When it ends, both keep reading what they could; nothing is written or
+  changed in it any more, and the teacher's export still holds it all.
 * Shared with a coach lead: a coach may share a record that offers it (a
   coaching conversation) with coach leads of theirs, each by name, and take it
   back. The person named may read it, and comment, while the share is open;
@@ -45,7 +48,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from rapport.privacy import accesslog
-from rapport.privacy.models import CoachLeadShare, PracticeShare, Purpose, Release
+from rapport.privacy.models import AdministrationLogEntry, CoachLeadShare, PracticeShare, Purpose, Release
 from rapport.relationships.models import Relationship, RelationshipRecord, Visibility
 
 VISIBLE_TO_MEMBERS = (Visibility.SHARED, Visibility.RELEASED)
@@ -88,9 +91,14 @@ def get_relationship_for(user, pk) -> Relationship:
 
 
 def get_coached_relationship_for(user, pk) -> Relationship:
-    """The relationship, if the person acts as its coach; 404 otherwise."""
+    """The relationship, if the person acts as its coach in it now; 404 otherwise.
+
+    An ended relationship is nobody's to coach in: its coach's work there is over (nothing new
+    is written in it, the API no longer serves it), while both members still read what they
+    could on its page (``get_relationship_for``).
+    """
     relationship = get_relationship_for(user, pk)
-    if not relationship.acts_as_coach(user):
+    if not relationship.acts_as_coach(user) or relationship.ended_on is not None:
         raise Http404("No such relationship.")
     return relationship
 
@@ -155,8 +163,13 @@ def can_view(user, record: RelationshipRecord) -> bool:
 
 
 def can_change(user, record: RelationshipRecord) -> bool:
-    """Only the author, while still a member of the relationship."""
-    return _authenticated(user) and record.author_id == user.pk and record.relationship.is_member(user)
+    """Only the author, while still a member of the relationship and until it ends."""
+    return (
+        _authenticated(user)
+        and record.author_id == user.pk
+        and record.relationship.is_member(user)
+        and record.relationship.ended_on is None
+    )
 
 
 def can_release(user, record: RelationshipRecord) -> bool:
@@ -215,7 +228,7 @@ def get_record_to_manage(user, queryset: QuerySet, pk) -> Model:
     peers have symmetric rights. Private records stay with their author.
     """
     record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
-    if record is None or not record.relationship.acts_as_coach(user):
+    if record is None or not record.relationship.acts_as_coach(user) or record.relationship.ended_on:
         raise Http404("No such record.")
     if record.visibility == Visibility.PRIVATE and record.author_id != user.pk:
         raise Http404("No such record.")
@@ -455,6 +468,18 @@ def access_log_for(user) -> QuerySet:
         .exclude(accessor=user)
         .select_related("accessor")
     )
+
+
+# --- The administration log -------------------------------------------------------------
+
+
+def administrative_changes_for(user) -> QuerySet:
+    """Administrative changes that concern this person ("Changes by administrators"): of every
+    relationship they belong or belonged to (both members read the same entries, even once it
+    is deleted), of their coach-lead assignments, their roles and their account."""
+    if not _authenticated(user):
+        return AdministrationLogEntry.objects.none()
+    return AdministrationLogEntry.objects.filter(Q(person_id=user.pk) | Q(other_person_id=user.pk))
 
 
 # --- Who may receive a copy ------------------------------------------------------------

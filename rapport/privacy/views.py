@@ -1,4 +1,5 @@
-"""What leaves the relationship: releases to leaders, and their revocation."""
+"""What leaves the relationship (releases to leaders, and their revocation), and the changes
+administrators made to who can reach a person's records."""
 
 from __future__ import annotations
 
@@ -51,3 +52,10 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
     before = int(before) if before.isdigit() and 0 < int(before) < 2**63 else None
     page = log_page(policy.access_log_for(request.user), before=before)
     return render(request, "privacy/access_log.html", {"page": page, "paged": before is not None})
+
+
+@login_required
+def administrative_changes(request: HttpRequest) -> HttpResponse:
+    """The administration log's entries that concern the signed-in person, latest first."""
+    changes = policy.administrative_changes_for(request.user)[:200]
+    return render(request, "privacy/administrative_changes.html", {"changes": changes})

@@ -23,12 +23,83 @@ class Visibility(models.TextChoices):
     RELEASED = "released", "Released — the teacher released it to named leaders"
 
 
+class FixedMembershipError(Exception):
+    """Someone tried to change who belongs to a relationship, or whose a record is.
+
+    The database refuses the same change (``relationships.membership``): this error only says
+    it earlier, in words.
+    """
+
+
+class FixedFields(models.Model):
+    """A model whose ``fixed_fields`` never change once the row exists.
+
+    The values loaded from the database (``from_db``) or last saved are kept, so ``save()``
+    compares with them without a query; a row saved by primary key without being loaded is
+    read first.
+    """
+
+    fixed_fields: tuple[str, ...] = ()
+    fixed_fields_advice = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self._refuse_a_changed_fixed_field()
+        super().save(*args, **kwargs)
+        self._keep_stored_fixed()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._keep_stored_fixed()
+        return instance
+
+    def _keep_stored_fixed(self) -> None:
+        self._stored_fixed = {
+            name: self.__dict__[name] for name in self._fixed_attnames() if name in self.__dict__
+        }
+
+    @classmethod
+    def _fixed_attnames(cls) -> list[str]:
+        return [cls._meta.get_field(name).attname for name in cls.fixed_fields]
+
+    def _refuse_a_changed_fixed_field(self) -> None:
+        stored = dict(getattr(self, "_stored_fixed", {}))
+        missing = [name for name in self._fixed_attnames() if name not in stored]
+        if missing:
+            row = type(self)._base_manager.filter(pk=self.pk).values(*missing).first()
+            stored |= row or {}
+        changed = [name for name in stored if getattr(self, name) != stored[name]]
+        if changed:
+            raise FixedMembershipError(
+                f"{self._meta.verbose_name} #{self.pk}: {', '.join(changed)} cannot change once it exists"
+                + self.fixed_fields_advice
+            )
+
+
 class RelationshipQuerySet(models.QuerySet):
     def active(self) -> RelationshipQuerySet:
         return self.filter(ended_on__isnull=True)
 
+    def update(self, **kwargs) -> int:
+        fixed = {*Relationship.fixed_fields, *(f"{name}_id" for name in Relationship.fixed_fields)}
+        if fixed & set(kwargs):
+            raise FixedMembershipError(
+                "a relationship's coach, teacher and kind cannot change" + Relationship.fixed_fields_advice
+            )
+        return super().update(**kwargs)
 
-class Relationship(models.Model):
+
+class Relationship(FixedFields):
+    """One coach and one teacher (or two peers), fixed for the relationship's whole life.
+
+    Changing a coach is ending this relationship (``ended_on``) and starting a new one: the
+    records stay where they were written, with the people who were there.
+    """
+
     class Kind(models.TextChoices):
         COACHING = "coaching", "Coaching"
         PEER = "peer", "Peer coaching"
@@ -53,6 +124,9 @@ class Relationship(models.Model):
     )
 
     objects = RelationshipQuerySet.as_manager()
+
+    fixed_fields = ("coach", "teacher", "kind")
+    fixed_fields_advice = ": end the relationship and start a new one"
 
     class Meta:
         ordering = ["teacher__full_name"]
@@ -90,8 +164,12 @@ class Relationship(models.Model):
         return self.teacher if user.pk == self.coach_id else self.coach
 
 
-class RelationshipRecord(models.Model):
-    """Base of every confidential record: it belongs to a relationship and has a visibility."""
+class RelationshipRecord(FixedFields):
+    """Base of every confidential record: it belongs to a relationship and has a visibility.
+
+    Its relationship and its author are fixed: a record never moves to another relationship
+    nor changes hands.
+    """
 
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -102,6 +180,7 @@ class RelationshipRecord(models.Model):
     # Shown in the access log instead of any content: a label must never carry
     # confidential text.
     record_label = "record"
+    fixed_fields = ("relationship", "author")
 
     class Meta:
         abstract = True

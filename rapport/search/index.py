@@ -15,14 +15,12 @@ import hmac
 import unicodedata
 from collections.abc import Iterable
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from rapport.conversations import talk
+from rapport.privacy.encryption import mac_keys
 from rapport.search.models import SearchTerm
 
 # What is searched, and in which fields. Kept to what a person writes about coaching; a
@@ -48,8 +46,8 @@ _lemmas = talk.lemmas.__wrapped__
 
 
 def _key() -> bytes:
-    current = settings.RAPPORT_ENCRYPTION_KEYS[0].encode()
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"rapport search index").derive(current)
+    """The current key only: the index is rebuilt under a new key when keys are rotated."""
+    return mac_keys("rapport search index")[0]
 
 
 def _plain(text: str) -> str:

@@ -66,6 +66,7 @@ def personal_items_for(user) -> list[NavItem]:
         items.append(NavItem("Who read your records", "my_access_log", "eye"))
     if user.is_coach:
         items.append(NavItem("API tokens", "api_tokens", "key-round"))
+    items.append(NavItem("Changes by administrators", "administrative_changes", "user-cog"))
     items.append(NavItem("Change password", "password_change", "lock"))
     items.append(NavItem("How your data is protected", "privacy_promise", "shield-check"))
     return items

@@ -22,6 +22,7 @@ from rapport.people.roster import (
     source_from_path,
     source_from_upload,
 )
+from rapport.privacy.models import AdministrationLogEntry, AdministrativeChange
 from rapport.relationships.models import Relationship
 from tests.factories import DistrictFactory, SchoolFactory, UserFactory
 from tests.people.roster_files import (
@@ -190,6 +191,17 @@ def test_disabled_and_to_be_deleted_people_are_deactivated_not_deleted(tmp_path)
         "t-3": True,
     }
     assert set(Role.objects.values_list("user__sourced_id", flat=True)) == {"t-1", "t-3"}
+    # Written in bulk, without signals: the import logs them itself, as the roster import.
+    logged = AdministrationLogEntry.objects.filter(actor_label="Roster import").exclude(
+        change=AdministrativeChange.ROLE_ADDED
+    )
+    assert sorted(logged.values_list("change", "person_id")) == sorted(
+        [
+            (AdministrativeChange.PERSON_DEACTIVATED, User.objects.get(sourced_id="t-1").pk),
+            (AdministrativeChange.PERSON_DEACTIVATED, User.objects.get(sourced_id="t-2").pk),
+            (AdministrativeChange.ROLE_REMOVED, User.objects.get(sourced_id="t-2").pk),
+        ]
+    )
 
 
 def test_a_person_already_in_rapport_is_adopted_by_email(tmp_path):
@@ -695,6 +707,34 @@ def test_plain_csv_pairs_a_teacher_with_a_coach_already_in_rapport(tmp_path, wor
 
     assert summary.pairs == Tally(created=1)
     assert Relationship.objects.get(teacher__email="kai@x.example.org").coach == world.coach
+
+
+def test_a_roster_naming_another_coach_never_re_points_the_relationship(tmp_path, world):
+    columns = [*PLAIN_COLUMNS, "coach_email", "focus"]
+    row = {
+        "name": world.teacher.full_name,
+        "email": world.teacher.email,
+        "school": "Home School",
+        "role": "teacher",
+        "coach_email": world.other_coach.email,
+        "focus": world.relationship.focus,
+    }
+
+    summary = run(plain(tmp_path, [row], columns))
+
+    assert summary.pairs == Tally()
+    assert "already has a coach for this focus" in str(summary.skipped)
+    assert list(Relationship.objects.filter(teacher=world.teacher).values_list("coach", "ended_on")) == [
+        (world.coach.pk, None)
+    ]
+
+    world.relationship.ended_on = world.relationship.started_on
+    world.relationship.save()
+    summary = run(plain(tmp_path, [row], columns))
+
+    assert summary.pairs == Tally(created=1)
+    assert Relationship.objects.active().get(teacher=world.teacher).coach == world.other_coach
+    assert Relationship.objects.get(pk=world.relationship.pk).coach == world.coach
 
 
 # --- Speed ----------------------------------------------------------------------------------------

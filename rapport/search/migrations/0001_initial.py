@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("relationships", "0006_profiles_per_keeper"),
+        ("relationships", "0007_profiles_per_keeper"),
         ("coaching", "0005_encrypt_free_text"),
         ("conversations", "0002_conversation_shares_name_the_coach_lead"),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("relationships", "0005_encrypt_free_text"),
+        ("relationships", "0006_membership_is_fixed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0003_access_log_keyed_mac"),
+        ("privacy", "0004_administration_log"),
     ]
 
     operations = [

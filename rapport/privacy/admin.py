@@ -1,0 +1,22 @@
+"""The administration log, for reading: nobody adds, changes or deletes an entry here."""
+
+from django.contrib import admin
+
+from rapport.privacy.models import AdministrationLogEntry
+
+
+@admin.register(AdministrationLogEntry)
+class AdministrationLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "change", "description"]
+    list_filter = ["change"]
+    search_fields = ["actor_label", "description"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
