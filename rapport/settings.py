@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rapport.coaching",
     "rapport.conversations",
     "rapport.insights",
+    "rapport.search",
     "rapport.api",
     "rapport.demo",
     "rapport.operations",

@@ -11,6 +11,8 @@ from rapport.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("me/", web_views.teacher_space, name="teacher_space"),
+    path("me/settings/", web_views.teacher_settings, name="teacher_settings"),
     path("privacy/", web_views.privacy_promise, name="privacy_promise"),
     path("healthz", web_views.healthz, name="healthz"),
     # Signing in and out (rapport/people/signin.py); the password pages only while passwords are on.
@@ -55,6 +57,7 @@ urlpatterns = [
     path("", include("rapport.coaching.urls")),
     path("", include("rapport.conversations.urls")),
     path("", include("rapport.insights.urls")),
+    path("", include("rapport.search.urls")),
     path("", include("rapport.api.urls")),
     path("", include("rapport.operations.urls")),
     path("admin/", admin.site.urls),

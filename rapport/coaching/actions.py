@@ -16,6 +16,7 @@ from django.utils import timezone
 from rapport.coaching.models import (
     STARTER_CONFIDENTIALITY,
     STARTER_NORMS,
+    STARTER_PEER_CONFIDENTIALITY,
     Agreement,
     AgreementAcknowledgement,
     AgreementRevision,
@@ -46,12 +47,22 @@ ACK_LINK_MAX_AGE = datetime.timedelta(days=7)
 
 def starter_agreement(relationship: Relationship) -> dict[str, str]:
     """A first draft in our words, for the pair to make their own."""
+    coach, teacher = relationship.coach, relationship.teacher
+    if relationship.is_peer:
+        roles = (
+            f"We are peers and take turns. When we work on {coach.get_short_name()}'s classroom, "
+            f"{coach.get_short_name()} leads; when we work on {teacher.get_short_name()}'s, "
+            f"{teacher.get_short_name()} does. Whoever leads chooses the goal and what to try; the "
+            "other listens, asks, brings ideas and keeps track. Neither of us evaluates the other."
+        )
+    else:
+        roles = (
+            f"{teacher.full_name} leads: they choose the goal and what to try. "
+            f"{coach.full_name} listens, asks, brings ideas and resources, and keeps track."
+        )
     return {
-        "roles": (
-            f"{relationship.teacher.full_name} leads: they choose the goal and what to try. "
-            f"{relationship.coach.full_name} listens, asks, brings ideas and resources, and keeps track."
-        ),
-        "confidentiality": STARTER_CONFIDENTIALITY,
+        "roles": roles,
+        "confidentiality": STARTER_PEER_CONFIDENTIALITY if relationship.is_peer else STARTER_CONFIDENTIALITY,
         "norms": STARTER_NORMS,
         "meetings": "",
         "focus": relationship.focus,
@@ -276,6 +287,7 @@ def send_follow_up_summary(session: Session, by: User, message: str) -> SentSumm
     is recorded as sent, and while it takes its time no write of anyone else's waits.
     """
     relationship = session.relationship
+    recipient = relationship.other_member(by)
     context = {
         "session": session,
         "message": message,
@@ -284,14 +296,17 @@ def send_follow_up_summary(session: Session, by: User, message: str) -> SentSumm
         "next_meeting": next_meeting(relationship, session.starts_at),
         "coach": relationship.coach,
         "teacher": relationship.teacher,
+        # Who writes and who reads: the coach to the teacher; in peer coaching, either peer to the other.
+        "sender": by,
+        "recipient": recipient,
     }
     body = render_to_string("coaching/summary_body.txt", context).strip()
     mail.send(
-        to=[relationship.teacher.email],
+        to=[recipient.email],
         subject=f"Our coaching session on {timezone.localtime(session.starts_at):%B %-d}",
         template="coaching_summary",
         context={"body": body},
-        reply_to=[relationship.coach.email],
+        reply_to=[by.email],
     )
     return SentSummary.objects.create(
         relationship=relationship,
@@ -299,7 +314,7 @@ def send_follow_up_summary(session: Session, by: User, message: str) -> SentSumm
         visibility=Visibility.SHARED,
         session=session,
         body=body,
-        sent_to=relationship.teacher.email,
+        sent_to=recipient.email,
     )
 
 

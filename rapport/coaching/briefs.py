@@ -21,7 +21,7 @@ from rapport.relationships.models import Note, Noticing, Relationship, TeacherPr
 PURPOSE = Purpose.RELATIONSHIP_PAGE
 UPCOMING_SHOWN = 3
 COMMITMENTS_SHOWN = 10
-VISITS_SHOWN = 5
+VISITS_SHOWN = 3
 CELEBRATIONS_SHOWN = 6
 # With no earlier session to count from, wins of the last few weeks open the meeting.
 CELEBRATION_WINDOW = datetime.timedelta(days=28)
@@ -52,8 +52,8 @@ class AgreementStatus:
         return any(person.pk == user.pk for person in self.waiting_for)
 
 
-def agreement_status(user, relationship: Relationship) -> AgreementStatus:
-    agreements = policy.read_records(user, Agreement.objects.all(), PURPOSE, relationship=relationship)
+def agreement_status(user, relationship: Relationship, purpose: str = PURPOSE) -> AgreementStatus:
+    agreements = policy.read_records(user, Agreement.objects.all(), purpose, relationship=relationship)
     if not agreements:
         return AgreementStatus(agreement=None)
     agreement = agreements[0]
@@ -114,20 +114,21 @@ class CoachingPanel:
     visits: list[Visit]
 
 
-def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
-    """The coaching part of the relationship page, for coach and teacher alike."""
+def coaching_panel(user, relationship: Relationship, purpose: str = PURPOSE) -> CoachingPanel:
+    """The coaching part of the relationship page, for coach and teacher alike (also on the
+    teacher's home, which reads it for its own ``purpose``)."""
     upcoming = policy.read_records(
-        user, Session.objects.upcoming(), PURPOSE, limit=UPCOMING_SHOWN, relationship=relationship
+        user, Session.objects.upcoming(), purpose, limit=UPCOMING_SHOWN, relationship=relationship
     )
     visits = policy.read_records(
-        user, Visit.objects.all(), PURPOSE, limit=VISITS_SHOWN, relationship=relationship
+        user, Visit.objects.all(), purpose, limit=VISITS_SHOWN, relationship=relationship
     )
-    cycles = policy.read_records(user, Cycle.objects.all(), PURPOSE, limit=1, relationship=relationship)
+    cycles = policy.read_records(user, Cycle.objects.all(), purpose, limit=1, relationship=relationship)
     latest = (
         policy.read_records(
             user,
             cycles[0].evidence.order_by("-measured_on", "-pk"),
-            PURPOSE,
+            purpose,
             limit=1,
             relationship=relationship,
         )
@@ -138,13 +139,13 @@ def coaching_panel(user, relationship: Relationship) -> CoachingPanel:
     tally = commitments.tally()
     return CoachingPanel(
         relationship=relationship,
-        agreement=agreement_status(user, relationship),
+        agreement=agreement_status(user, relationship, purpose),
         cycle=cycles[0] if cycles else None,
         latest_evidence=latest[0] if latest else None,
         upcoming=upcoming,
         # Overdue first (oldest due date first), then what is coming up.
         commitments=policy.read_records(
-            user, commitments.open().order_by("due_on"), PURPOSE, limit=COMMITMENTS_SHOWN
+            user, commitments.open().order_by("due_on"), purpose, limit=COMMITMENTS_SHOWN
         ),
         open_count=tally.open,
         overdue_count=tally.overdue,
@@ -186,7 +187,9 @@ def prep_brief(user, session: Session) -> PrepBrief:
         else []
     )
     follow_ups = Note.objects.follow_ups_due(on=timezone.localtime(session.starts_at).date())
-    profiles = policy.read_records(user, TeacherProfile.objects.all(), PURPOSE, relationship=relationship)
+    # The profile of the person being met: the one this coach (or peer) keeps about them.
+    about = TeacherProfile.objects.about(relationship, relationship.other_member(user))
+    profiles = policy.read_records(user, about, PURPOSE, relationship=relationship)
     return PrepBrief(
         session=session,
         follow_ups=policy.read_records(

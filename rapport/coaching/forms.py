@@ -50,6 +50,12 @@ class AgreementForm(forms.ModelForm):
         model = Agreement
         fields = [name for name, _ in Agreement.SECTIONS]
 
+    def __init__(self, *args, relationship=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if relationship is not None and relationship.is_peer:
+            for name, label in Agreement.section_labels(relationship).items():
+                self.fields[name].label = label
+
 
 class CycleForm(forms.ModelForm):
     student_goal = _text(

@@ -46,6 +46,11 @@ STARTER_CONFIDENTIALITY = (
     "to school leaders; anything that leaves this relationship does so only because the teacher "
     "chose to share it."
 )
+STARTER_PEER_CONFIDENTIALITY = (
+    "What we talk about stays between the two of us. Neither of us reports on the other to school "
+    "leaders; anything that leaves this partnership does so only because the one it is about chose "
+    "to share it."
+)
 
 
 class Agreement(RelationshipRecord):
@@ -85,8 +90,19 @@ class Agreement(RelationshipRecord):
     def norm_list(self) -> list[str]:
         return [line.strip() for line in self.norms.splitlines() if line.strip()]
 
+    @classmethod
+    def section_labels(cls, relationship) -> dict[str, str]:
+        """Each section's heading; in peer coaching the two sides are the two peers, by name."""
+        labels = dict(cls.SECTIONS)
+        if relationship.is_peer:
+            labels["feedback_preferences"] = "How each of us best receives feedback"
+            labels["coach_commitments"] = f"What {relationship.coach.get_short_name()} commits to"
+            labels["teacher_commitments"] = f"What {relationship.teacher.get_short_name()} commits to"
+        return labels
+
     def sections(self) -> list[tuple[str, str]]:
-        return [(label, getattr(self, name)) for name, label in self.SECTIONS]
+        labels = self.section_labels(self.relationship)
+        return [(labels[name], getattr(self, name)) for name, _ in self.SECTIONS]
 
 
 class AgreementRevision(models.Model):

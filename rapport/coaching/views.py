@@ -83,9 +83,11 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = policy.get_coached_relationship_for(request.user, pk)
     status = briefs.agreement_status(request.user, relationship)
     if status.agreement is not None:
-        form = AgreementForm(_data(request), instance=status.agreement)
+        form = AgreementForm(_data(request), instance=status.agreement, relationship=relationship)
     else:
-        form = AgreementForm(_data(request), initial=actions.starter_agreement(relationship))
+        form = AgreementForm(
+            _data(request), initial=actions.starter_agreement(relationship), relationship=relationship
+        )
     if request.method == "POST" and form.is_valid():
         agreement = actions.save_agreement(relationship, request.user, form.cleaned_data)
         messages.success(request, f"Agreement saved (version {agreement.version}).")

@@ -19,6 +19,7 @@ class Purpose(models.TextChoices):
     EXPORT = "export", "Included in an export"
     API = "api", "Read through the API"
     SHARED_WITH_COACH_LEAD = "coach-lead", "Read by the coach lead it was shared with"
+    SEARCH = "search", "Found in a search"
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -212,7 +213,6 @@ class AccessLogEntry(AppendOnly):
 
     def __str__(self) -> str:
         return f"#{self.seq}: {self.record_label} read ({self.purpose})"
-
 
 
 class AccessLogHead(models.Model):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.privacy import actions, policy
 from rapport.privacy.models import Purpose
+from rapport.privacy.reading_log import log_page
 
 
 @login_required
@@ -41,6 +42,16 @@ def revoke_release(request: HttpRequest, pk: int) -> HttpResponse:
     actions.revoke(release)
     messages.success(request, f"{release.leader.full_name} can no longer read it.")
     return redirect("teacher_space")
+
+
+@login_required
+def my_access_log(request: HttpRequest) -> HttpResponse:
+    """Who read the records about this person: one line per visit, newest first, paged."""
+    before = request.GET.get("before", "")
+    # A mangled or made-up link shows the newest page rather than an error.
+    before = int(before) if before.isdigit() and 0 < int(before) < 2**63 else None
+    page = log_page(policy.access_log_for(request.user), before=before)
+    return render(request, "privacy/access_log.html", {"page": page, "paged": before is not None})
 
 
 @login_required

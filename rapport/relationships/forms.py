@@ -34,7 +34,7 @@ class NoteForm(forms.Form):
 
     body = forms.CharField(
         label="Note",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=20_000,
         help_text=NOTE_HONESTY_REMINDER,
         error_messages={"required": "Write something before saving the note."},

@@ -289,11 +289,20 @@ class Comfort(models.IntegerChoices):
     SEEKS_IT_OUT = 4, "Seeks it out"
 
 
+class TeacherProfileQuerySet(models.QuerySet):
+    def about(self, relationship: Relationship, person) -> TeacherProfileQuerySet:
+        """The profile about ``person``: the one the other member keeps (the coach keeps the
+        teacher's; in peer coaching each peer keeps one about the other)."""
+        return self.filter(relationship=relationship, author=relationship.other_member(person))
+
+
 class TeacherProfile(RelationshipRecord):
     """Who the teacher is and how they like to work: shared, so the teacher sees it.
 
-    One per relationship. Every text in it is encrypted, the short ones too: what a coach types
-    as "grades" or "subjects" is free text and can say more than a label.
+    The coach keeps one about the teacher; in peer coaching each peer keeps one about the
+    other, so each sees the other's profile and their own as the other keeps it. Every text in
+    it is encrypted, the short ones too: what a coach types as "grades" or "subjects" is free
+    text and can say more than a label.
     """
 
     preferred_name = EncryptedTextField(blank=True)
@@ -305,10 +314,14 @@ class TeacherProfile(RelationshipRecord):
     best_times = EncryptedTextField(blank=True)
     usual_wrap_up = models.TimeField(null=True, blank=True)
 
+    objects = TeacherProfileQuerySet.as_manager()
+
     record_label = "teacher profile"
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["relationship"], name="one_profile_per_relationship")]
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "author"], name="one_profile_per_keeper")
+        ]
 
     def __str__(self) -> str:
         return self.access_label()
@@ -329,7 +342,8 @@ class ReadinessProfile(RelationshipRecord):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["relationship"], name="one_readiness_per_relationship")
+            # Private to whoever keeps it: in peer coaching, each peer may keep their own.
+            models.UniqueConstraint(fields=["relationship", "author"], name="one_readiness_per_keeper")
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,4 @@ urlpatterns = [
     path("r/<int:pk>/notes/<int:note_pk>/delete/", views.note_delete, name="note_delete"),
     path("r/<int:pk>/notes/<int:note_pk>/release/", views.note_release, name="note_release"),
     path("r/<int:pk>/notes/<int:note_pk>/follow-up/", views.follow_up_close, name="follow_up_close"),
-    path("me/", views.teacher_space, name="teacher_space"),
-    path("me/settings/", views.teacher_settings, name="teacher_settings"),
 ]

@@ -31,7 +31,6 @@ from rapport.relationships.forms import (
     QuestionForm,
     ReadinessProfileForm,
     TeacherProfileForm,
-    TeacherSettingsForm,
     TouchpointForm,
 )
 from rapport.relationships.models import (
@@ -42,7 +41,6 @@ from rapport.relationships.models import (
     Question,
     ReadinessProfile,
     TeacherProfile,
-    TeacherSettings,
     Touchpoint,
     Visibility,
 )
@@ -112,8 +110,10 @@ def _one(records: list):
 
 # The relationship page shows the latest notes; "all notes" is one click away. Years of
 # history then cost nothing on the page a coach opens most.
-LATEST_NOTES = 20
-LATEST_NOTICINGS = 10
+# The relationship page's overview shows the latest few of each; the rest is one click away.
+LATEST_NOTES = 5
+LATEST_NOTICINGS = 3
+LATEST_APPRECIATIONS = 2
 
 
 def _relationship_page(request, relationship, form: NoteForm, status: int = 200) -> HttpResponse:
@@ -125,6 +125,7 @@ def _relationship_page(request, relationship, form: NoteForm, status: int = 200)
             user, queryset, Purpose.RELATIONSHIP_PAGE, limit=limit, relationship=relationship
         )
 
+    other = relationship.other_member(user)
     show_all = request.GET.get("notes") == "all"
     notes = read(Note.objects.select_related("author", "question"), limit=None if show_all else LATEST_NOTES)
     return render(
@@ -132,14 +133,15 @@ def _relationship_page(request, relationship, form: NoteForm, status: int = 200)
         "relationships/relationship_detail.html",
         {
             "relationship": relationship,
-            "other": relationship.other_member(user),
+            "other": other,
             "notes": notes,
             # A full page of notes means there may be more.
             "more_notes": not show_all and len(notes) == LATEST_NOTES,
-            "profile": _one(read(TeacherProfile.objects.all(), limit=1)),
+            "profile_about_other": _one(read(TeacherProfile.objects.about(relationship, other), limit=1)),
+            "profile_about_me": _one(read(TeacherProfile.objects.about(relationship, user), limit=1)),
             "readiness": _one(read(ReadinessProfile.objects.all(), limit=1)),
             "noticings": read(Noticing.objects.all(), limit=LATEST_NOTICINGS),
-            "appreciations": read(Appreciation.objects.select_related("author"), limit=LATEST_NOTICINGS),
+            "appreciations": read(Appreciation.objects.select_related("author"), limit=LATEST_APPRECIATIONS),
             "form": form,
             "is_coach_side": relationship.acts_as_coach(user),
             "is_teacher_side": relationship.acts_as_teacher(user),
@@ -208,61 +210,6 @@ def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 
 @login_required
-def teacher_space(request: HttpRequest) -> HttpResponse:
-    """A teacher's own space: their coaches, what they released, who read their records."""
-    if not request.user.is_teacher:
-        raise PermissionDenied
-    return _teacher_space_page(request, _teacher_settings_form(request.user))
-
-
-def _teacher_settings_form(teacher, data=None) -> TeacherSettingsForm:
-    return TeacherSettingsForm(
-        data,
-        instance=TeacherSettings.for_teacher(teacher),
-        leaders=policy.appreciation_copy_choices(teacher),
-    )
-
-
-def _teacher_space_page(request, settings_form: TeacherSettingsForm, status: int = 200) -> HttpResponse:
-    relationships = policy.coached_in(request.user).select_related("coach", "teacher", "school")
-    releases = (
-        policy.releases_by(request.user)
-        .select_related("leader", "content_type", "relationship__coach")
-        .order_by("-released_at")
-    )
-    access_log = policy.access_log_for(request.user)[:100]
-    return render(
-        request,
-        "relationships/teacher_space.html",
-        {
-            "relationships": relationships,
-            "releases": releases,
-            "access_log": access_log,
-            "settings_form": settings_form,
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def teacher_settings(request: HttpRequest) -> HttpResponse:
-    """The teacher names, in their own space, the leaders who may receive copies."""
-    if not request.user.is_teacher:
-        raise PermissionDenied
-    form = _teacher_settings_form(request.user, request.POST)
-    if not form.is_valid():
-        return _teacher_space_page(request, form, status=400)
-    settings = form.save()
-    names = [leader.full_name for leader in settings.appreciation_copies_to.order_by("full_name")]
-    if names:
-        messages.success(request, f"Copies of appreciations may now go to {', '.join(names)}.")
-    else:
-        messages.success(request, "Appreciations now go to you alone.")
-    return redirect("teacher_space")
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def note_release(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """The teacher releases a shared note to named leaders of their school or district."""
@@ -310,12 +257,13 @@ def follow_up_close(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The teacher's profile (shared with them) and the coach's readiness notes (private)."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
-    profile = TeacherProfile.objects.filter(relationship=relationship).first() or TeacherProfile(
+    other = relationship.other_member(request.user)
+    profile = TeacherProfile.objects.about(relationship, other).first() or TeacherProfile(
         relationship=relationship, author=request.user, visibility=Visibility.SHARED
     )
-    readiness = ReadinessProfile.objects.filter(relationship=relationship).first() or ReadinessProfile(
+    readiness = ReadinessProfile.objects.filter(
         relationship=relationship, author=request.user
-    )
+    ).first() or ReadinessProfile(relationship=relationship, author=request.user)
     if profile.pk and not policy.can_change(request.user, profile):
         raise Http404("No such profile.")
     if readiness.pk and not policy.can_change(request.user, readiness):
@@ -332,7 +280,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "relationships/profile_edit.html",
         {
             "relationship": relationship,
-            "other": relationship.other_member(request.user),
+            "other": other,
             "profile_form": profile_form,
             "readiness_form": readiness_form,
         },

@@ -62,6 +62,8 @@ def personal_items_for(user) -> list[NavItem]:
         items.append(NavItem("Question bank", "question_bank", "message-circle-question"))
     if user.is_coach or user.is_teacher or user.is_leader:
         items.append(NavItem("Exports", "export_list", "download"))
+    if user.is_teacher:
+        items.append(NavItem("Who read your records", "my_access_log", "eye"))
     if user.is_coach:
         items.append(NavItem("API tokens", "api_tokens", "key-round"))
     items.append(NavItem("Changes by administrators", "administrative_changes", "user-cog"))
@@ -73,9 +75,11 @@ def personal_items_for(user) -> list[NavItem]:
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_links": [], "personal_links": []}
+        return {"nav_links": [], "personal_links": [], "can_search": False}
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {
         "nav_links": [(item, item.is_current(current)) for item in nav_items_for(user)],
         "personal_links": [(item, item.is_current(current)) for item in personal_items_for(user)],
+        # Search is for people with records of their own: coaches (and peers) and teachers.
+        "can_search": user.is_coach or user.is_teacher or user.is_coach_lead,
     }

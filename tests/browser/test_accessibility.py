@@ -92,7 +92,9 @@ PAGES = {
     "relationship, teacher's view": ("teacher", _relationship),
     "prep brief": ("coach", lambda w: reverse("session_prep", args=[w.relationship.pk, w.session.pk])),
     "coverage": ("coach", lambda world: reverse("coverage")),
-    "teacher's own space": ("teacher", lambda world: reverse("teacher_space")),
+    "teacher's home": ("teacher", lambda world: reverse("teacher_space")),
+    "teacher's access log": ("teacher", lambda world: reverse("my_access_log")),
+    "search with results": ("coach", lambda world: reverse("search") + "?q=discussion"),
     "conversation with its listening analytics": ("coach", _conversation),
     "leader report": ("leader", lambda world: reverse("leader_report")),
     "conversation, coach's view (who it is shared with)": (

@@ -38,7 +38,9 @@ def test_import_seek_comment_and_share(page, sign_in, tmp_path):
 
     sign_in(world.coach)
     page.goto(f"/r/{world.relationship.pk}/")
-    page.get_by_role("link", name="Coaching conversations").click()
+    page.get_by_role("navigation", name=f"With {world.teacher.get_short_name()}").get_by_role(
+        "link", name="Conversations"
+    ).click()
     page.get_by_role("button", name="Import a conversation").click()
     expect(page.get_by_text("never for evaluation")).to_be_visible()
     page.get_by_label("What the conversation was about").fill("Sentence starters check-in")

@@ -65,7 +65,7 @@ def test_follow_up_set_for_today_shows_on_the_home(page, sign_in):
     sign_in(world.coach)
     page.goto(f"/r/{world.relationship.pk}/")
     page.get_by_label("Note", exact=True).fill("Ask how the science fair went")
-    page.get_by_label("About").select_option("events")
+    page.get_by_label("About", exact=True).select_option("events")
     today = page.evaluate("() => new Date().toLocaleDateString('en-CA')")
     page.get_by_label("Follow up on (optional)").fill(today)
     page.get_by_role("button", name="Save note").click()

@@ -54,7 +54,7 @@ def test_overdue_commitments_are_highlighted_on_the_coach_home_and_the_teacher_p
         .get(reverse("relationship_detail", args=[world.relationship.pk]))
         .content.decode()
     )
-    assert '<li class="overdue">' in page
+    assert '<li class="is-overdue">' in page
     assert "1 overdue" in page
     assert 'aria-label="Done: Send the rubric."' in page  # a list of Done buttons says which is which
     client_as(world.teacher).post(reverse("commitment_done", args=[world.relationship.pk, overdue.pk]))

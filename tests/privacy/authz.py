@@ -12,6 +12,11 @@ def _log_entry(w):
 
 
 ROUTES = [
+    Route(
+        "my_access_log",
+        get=signed_in(OK),
+        notes="everyone's own log of reads of records about them; a person with none sees an empty log",
+    ),
     Route("released_to_me", get=signed_in(FORBIDDEN, leader=OK, other_leader=OK)),
     Route(
         "released_record",

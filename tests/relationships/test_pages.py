@@ -54,7 +54,7 @@ def test_teacher_space_shows_coaches_releases_and_who_looked(client_as, world):
     assert world.coach.full_name in body
     assert "Revoke" in body
     assert world.leader.full_name in body
-    assert "Read by a leader it was released to" in body
+    assert "you released to them" in body
 
 
 def test_the_teachers_own_reads_are_not_listed_as_someone_else_looking(client_as, world):

@@ -35,14 +35,16 @@ def test_the_teacher_sees_the_profile_but_not_the_readiness_notes(world, client_
 
     coach_page = client_as(world.coach).get(reverse("relationship_detail", args=[world.relationship.pk]))
     coach_text = coach_page.content.decode()
-    assert "Visible to Tess" in coach_text
-    assert "Only you" in coach_text
+    assert "About Tess" in coach_text
+    assert "You and Tess" in coach_text  # who sees the profile
+    assert "only you" in coach_text  # who sees where to start
     assert "Start with the discussion routine she already loves" in coach_text
 
     page = client_as(world.teacher).get(reverse("relationship_detail", args=[world.relationship.pk]))
     text = page.content.decode()
     assert "Written first, then a short talk" in text
-    assert "3:30 p.m." in text
+    assert "You, as Cora keeps it" in text
+    assert "3:30 pm" in text
     assert "Start with the discussion routine" not in text
     assert "Seeks it out" not in text
 

@@ -14,14 +14,8 @@ from rapport.coaching import briefs
 register = template.Library()
 
 
-@register.inclusion_tag("coaching/_panel.html", takes_context=True)
-def coaching_panel(context, relationship) -> dict:
-    user = context["request"].user
-    return {
-        "panel": briefs.coaching_panel(user, relationship),
-        "relationship": relationship,
-        "user": user,
-        "request": context["request"],
-        "csrf_token": context.get("csrf_token"),
-        "can_manage": relationship.acts_as_coach(user),
-    }
+@register.simple_tag(takes_context=True)
+def coaching_panel(context, relationship) -> briefs.CoachingPanel:
+    """``{% coaching_panel relationship as panel %}``: what the relationship page's coaching cards
+    show (``coaching/_overview_main.html`` and ``_overview_side.html``), read for the person."""
+    return briefs.coaching_panel(context["request"].user, relationship)

@@ -1,0 +1,145 @@
+"""Searching one's own records: only what the access policy lets the searcher read.
+
+The index narrows the search to records holding every word asked for (as keyed hashes, in the
+relationships the searcher belongs to); the policy then decides which of those the searcher may
+read, and only the records shown are decrypted and written to the access log ("Found in a
+search"), like any other read.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from rapport.privacy import policy
+from rapport.privacy.models import Purpose
+from rapport.search.index import SEARCHABLE, _key, blind, word_forms
+from rapport.search.models import SearchTerm
+
+RESULTS_SHOWN = 50
+QUERY_MAX_WORDS = 8
+SNIPPET_CHARS = 220
+
+# How each kind of record is named in the results, when it happened, and where it opens.
+KINDS: dict[str, tuple[str, str]] = {
+    "relationships.note": ("Note", "created_at"),
+    "relationships.noticing": ("Noticing", "created_at"),
+    "relationships.touchpoint": ("Touchpoint", "created_at"),
+    "relationships.appreciation": ("Appreciation", "sent_at"),
+    "coaching.cycle": ("Goal", "created_at"),
+    "coaching.session": ("Session", "starts_at"),
+    "coaching.commitment": ("Commitment", "created_at"),
+    "coaching.visit": ("Classroom visit", "visited_at"),
+    "conversations.conversation": ("Conversation", "created_at"),
+    "conversations.comment": ("Comment on a conversation", "created_at"),
+}
+
+
+def _url(kind: str, record) -> str:
+    pk, relationship = record.pk, record.relationship_id
+    if kind == "relationships.note":
+        return reverse("relationship_detail", args=[relationship]) + f"?notes=all#note-{pk}"
+    if kind == "coaching.cycle":
+        return reverse("cycle_detail", args=[relationship, pk])
+    if kind == "coaching.session":
+        return reverse("session_detail", args=[relationship, pk])
+    if kind == "coaching.commitment":
+        return reverse("commitments", args=[relationship])
+    if kind == "coaching.visit":
+        return reverse("visit_detail", args=[relationship, pk])
+    if kind == "conversations.conversation":
+        return reverse("conversation_detail", args=[pk])
+    if kind == "conversations.comment":
+        return reverse("conversation_detail", args=[record.conversation_id])
+    if kind == "relationships.touchpoint":
+        return reverse("relationship_history", args=[relationship])
+    return reverse("relationship_detail", args=[relationship])
+
+
+@dataclass
+class Result:
+    kind: str
+    label: str
+    at: datetime.datetime
+    record: object
+    url: str
+    snippet: SafeString
+
+    @property
+    def relationship(self):
+        return self.record.relationship
+
+
+def _snippet(text: str, wanted: set[str]) -> SafeString:
+    """The text around the first word asked for, with the words asked for marked (escaped first)."""
+    tokens = re.split(r"([^\W_][\w'\u2019-]*)", text)  # odd positions hold words
+    marks = [
+        i % 2 == 1 and bool(wanted.intersection(*word_forms(token) or [()])) for i, token in enumerate(tokens)
+    ]
+    first = marks.index(True) if True in marks else 0
+    start = max(0, sum(len(token) for token in tokens[:first]) - 60)
+    html, position = [], 0
+    for token, marked in zip(tokens, marks, strict=True):
+        end = position + len(token)
+        if end > start:
+            if position - start > SNIPPET_CHARS:
+                html.append("…")
+                break
+            piece = escape(token[max(0, start - position) :])
+            html.append(f"<mark>{piece}</mark>" if marked else piece)
+        position = end
+    return mark_safe(("…" if start else "") + "".join(html).strip())  # noqa: S308 - escaped above
+
+
+def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
+    """The searcher's readable records holding every word of ``query``, newest first."""
+    forms = word_forms(query)[:QUERY_MAX_WORDS]
+    if not forms:
+        return []
+    key = _key()
+    word_hashes = [[blind(form, key) for form in word] for word in forms]
+    mine = policy.relationships_for(user).values("pk")
+    # Per kind, in the database: the records holding every word (each word: any of its forms),
+    # in the person's own relationships, that the policy lets them read, newest first. Dates
+    # only: nothing is decrypted or logged yet.
+    # Only the kinds of record where the first word occurs at all (one query).
+    kinds = set(
+        SearchTerm.objects.filter(term__in=word_hashes[0], relationship_id__in=mine)
+        .values_list("record_type", flat=True)
+        .distinct()
+    )
+    dated = []
+    for kind, (_, date_field) in KINDS.items():
+        if kind not in kinds:
+            continue
+        queryset = apps.get_model(kind).objects.filter(relationship__in=mine)
+        for hashes in word_hashes:
+            holding = SearchTerm.objects.filter(record_type=kind, term__in=hashes).values("record_id")
+            queryset = queryset.filter(pk__in=holding)
+        visible = policy.visible_records(user, queryset).order_by(f"-{date_field}")
+        dated.extend((at, kind, pk) for pk, at in visible.values_list("pk", date_field)[:limit])
+    dated.sort(reverse=True)
+    shown: dict[str, list[int]] = {}
+    for _, kind, pk in dated[:limit]:
+        shown.setdefault(kind, []).append(pk)
+    wanted = set().union(*forms)
+    results: list[Result] = []
+    for kind, pks in shown.items():
+        label, date_field = KINDS[kind]
+        queryset = (
+            apps.get_model(kind)
+            .objects.filter(pk__in=pks)
+            .select_related("relationship__coach", "relationship__teacher")
+        )
+        for record in policy.read_records(user, queryset, Purpose.SEARCH):
+            text = " · ".join(value for field in SEARCHABLE[kind] if (value := getattr(record, field)))
+            at = getattr(record, date_field)
+            results.append(Result(kind, label, at, record, _url(kind, record), _snippet(text, wanted)))
+    results.sort(key=lambda result: result.at, reverse=True)
+    return results
