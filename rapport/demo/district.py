@@ -8,7 +8,7 @@ capability adds its own history through the ``HISTORY_BUILDERS`` list.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -194,6 +194,11 @@ class DemoDistrict:
     start: date
     rng: random.Random
     accounts: dict[str, User] = field(default_factory=dict)
+
+    def varied(self, texts: list[str]) -> Iterator[str]:
+        """The texts in a random order, none again until every one has come (then a new order)."""
+        while True:
+            yield from self.rng.sample(texts, len(texts))
 
 
 HistoryBuilder = Callable[[DemoDistrict, int], None]
@@ -387,16 +392,21 @@ def notes_history(demo: DemoDistrict, years: int) -> None:
     notes = []
     for relationship in demo.relationships:
         first_name = relationship.teacher.full_name.split(" ")[0]
+        coach_texts, teacher_texts = demo.varied(NOTE_TEXTS), demo.varied(TEACHER_NOTE_TEXTS)
         day = relationship.started_on
         while day < today:
-            text = demo.rng.choice(NOTE_TEXTS).format(name=first_name)
+            text = next(coach_texts).format(name=first_name)
             visibility = Visibility.SHARED if demo.rng.random() < 0.2 else Visibility.PRIVATE
             notes.append(_demo_note(demo, relationship, relationship.coach_id, text, visibility, day))
             day += timedelta(days=demo.rng.randint(14, 28))
         day = relationship.started_on + timedelta(days=demo.rng.randint(7, 42))
+        written = 0
         while day < today:
-            visibility = Visibility.SHARED if demo.rng.random() < 0.7 else Visibility.PRIVATE
-            text = demo.rng.choice(TEACHER_NOTE_TEXTS)
+            # Most shared with the coach; the second one always kept to themselves.
+            shared = written != 1 and demo.rng.random() < 0.7
+            visibility = Visibility.SHARED if shared else Visibility.PRIVATE
+            written += 1
+            text = next(teacher_texts)
             notes.append(_demo_note(demo, relationship, relationship.teacher_id, text, visibility, day))
             day += timedelta(days=demo.rng.randint(28, 63))
     Note.objects.bulk_create(notes, batch_size=2000)

@@ -61,11 +61,25 @@ NOTICINGS = [
     "Students in {name}'s room moved from stations to the carpet in under a minute.",
     "{name} checked in with the quiet group first, and they got going right away.",
     "{name}'s exit ticket had one clear question, and the answers shaped the next lesson.",
+    "{name} paused the class to read one student's sentence aloud, and three more hands went up.",
+    "When the projector failed, {name} switched to the whiteboard without losing anyone.",
+    "{name} gave the group that finished early a harder version, not more of the same.",
+    "A student who rarely speaks answered in {name}'s class; {name} let the silence do the work.",
+    "{name}'s lab groups each had a job card, and nobody sat out.",
+    "{name} asked 'how do you know?' twice, and the second answers were much richer.",
+    "The word wall in {name}'s room had student examples on it, in their handwriting.",
+    "{name} ended the lesson by asking students what was still confusing, and wrote it down.",
+    "{name} knelt beside a struggling reader and let them find the word on their own.",
+    "In {name}'s room, students used the sentence starters without being reminded.",
 ]
 APPRECIATION_ENDINGS = [
     "Thank you — it made a real difference for your students.",
     "I wanted you to know I noticed. It was a pleasure to see.",
     "That kind of care is why students feel safe to try in your room.",
+    "Small moves like that add up; your students are lucky.",
+    "I have been thinking about it since. Thank you for letting me visit.",
+    "It was the kind of moment I wish every new teacher could watch.",
+    "Your students noticed it too — you could see it on their faces.",
 ]
 FOLLOW_UPS = [
     ("events", "Ask {name} how the school play went."),
@@ -73,6 +87,17 @@ FOLLOW_UPS = [
     ("interests", "Ask {name} about the marathon training."),
     ("events", "Ask {name} how the field trip to the science museum went."),
     ("favourites", "Bring {name} a cinnamon tea — the favourite."),
+    ("family", "Ask {name} whether their mother is home from the hospital."),
+    ("interests", "Ask {name} how the pottery class is going."),
+    ("events", "Ask {name} how the science fair judging went."),
+    ("family", "Ask {name} how their son's first week of middle school was."),
+    ("interests", "Ask {name} if the garden club got its seedlings in."),
+    ("events", "Ask {name} how the district math night went."),
+    ("favourites", "Bring {name} the graphic novel we talked about."),
+    ("interests", "Ask {name} how the choir concert rehearsals are going."),
+    ("family", "Ask {name} how the move to the new apartment went."),
+    ("events", "Ask {name} how the parent conferences went."),
+    ("interests", "Ask {name} about the camping trip this weekend."),
 ]
 
 
@@ -130,6 +155,9 @@ def presence_and_noticing_history(demo: DemoDistrict, years: int) -> None:
     last_contact: dict[int, object] = {}
     for index, relationship in enumerate(demo.relationships):
         name = _first_name(relationship)
+        # Each teacher's noticings and appreciations go through the sentences without repeating
+        # one until all have been used, as a coach's would vary.
+        noticing_texts, endings = demo.varied(NOTICINGS), demo.varied(APPRECIATION_ENDINGS)
         # About one teacher in five has not been seen lately, so coverage has something to show.
         quiet_since = today - timedelta(days=rng.randint(16, 30)) if index % 5 == 4 else today
         for day in _days(demo, relationship.started_on, quiet_since, 8, 24):
@@ -160,7 +188,7 @@ def presence_and_noticing_history(demo: DemoDistrict, years: int) -> None:
             )
             last_contact[relationship.pk] = max(last_contact.get(relationship.pk, at), at)
         for day in _days(demo, relationship.started_on, quiet_since, 15, 40):
-            body = rng.choice(NOTICINGS).format(name=name)
+            body = next(noticing_texts).format(name=name)
             noticing = Noticing(
                 relationship=relationship,
                 author_id=relationship.coach_id,
@@ -176,7 +204,7 @@ def presence_and_noticing_history(demo: DemoDistrict, years: int) -> None:
                         relationship=relationship,
                         author_id=relationship.coach_id,
                         visibility=Visibility.SHARED,
-                        message=f"{body}\n\n{rng.choice(APPRECIATION_ENDINGS)}",
+                        message=f"{body}\n\n{next(endings)}",
                         sent_to=relationship.teacher.email,
                         sent_at=sent_at,
                         created_at=sent_at,
