@@ -98,6 +98,10 @@ def fill_the_tables_the_demo_leaves_empty(demo: DemoDistrict) -> None:
             "staff.csv", f"name,email,school,role\nNia Holt,nia@x.test,{home_school},teacher\n".encode()
         ),
     )
+    # privacy: an administrator deactivates a teacher (the administration log).
+    leaving = demo.teachers[-1]
+    leaving.is_active = False
+    leaving.save(update_fields=["is_active"])
     # No action writes these: the settings pages save their forms straight into them.
     CoachSettings.objects.create(coach=coach, weekly_appreciation_target=5)
     TeacherSettings.objects.create(teacher=teacher).appreciation_copies_to.set([leader])
