@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test install install-dev frontend keys migrate seed lint format test-sqlite test-postgres chromium bench clean
+.PHONY: run serve test install install-dev frontend keys migrate seed lint format test-sqlite test-postgres chromium bench clean mutation
 
 ## make run: install, migrate, seed the demo district, serve on http://127.0.0.1:$(PORT)
 run: install frontend keys
@@ -21,7 +21,7 @@ run: install frontend keys
 ## a background worker on Redis); needs Redis on 127.0.0.1:6379
 serve: install frontend keys
 	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo --if-empty --this-is-a-demo
 	PORT=$(PORT) scripts/serve_production.sh
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL
@@ -69,6 +69,8 @@ chromium:
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/check_one_door.py
+	$(VENV)/bin/mypy
 
 format: install-dev
 	$(VENV)/bin/ruff format .
@@ -94,3 +96,14 @@ bench: install-dev frontend
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .local/test-*.sqlite3*
+
+## make mutation: mutation testing of the access policy (rapport/privacy/policy.py) with mutmut;
+## every mutant runs against the policy's own tests ([tool.mutmut] in pyproject.toml). CPU-heavy
+## (about 150 mutants, most of an hour on two busy cores), so not part of `make test`. Surviving
+## mutants are listed at the end (`.venv/bin/mutmut show <id>` prints one); each is killed by a
+## test or explained in docs/architecture.md ("Mutation testing of the policy").
+mutation: install-dev
+	@rm -f .mutmut-cache
+	nice -n 10 $(VENV)/bin/mutmut run --no-progress --simple-output --test-time-base 60 || true
+	@git diff --quiet -- rapport/privacy/policy.py || { echo "policy.py was left mutated: git checkout it"; exit 1; }
+	$(VENV)/bin/mutmut results

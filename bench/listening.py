@@ -34,7 +34,7 @@ OPENERS = ("", "so, ", "um, ", "okay, ", "well, ", "and ", "yeah, ", "right, ", 
 
 def build_vtt(target_words: int = 20_000, minutes: int = 120) -> str:
     talk = _talk()
-    lines = []
+    lines: list[tuple[str, str]] = []
     words = 0
     while words < target_words:
         round_, position = divmod(len(lines), len(talk))

@@ -38,7 +38,8 @@ def queue(coaches: list, reminders: int, media_root: Path) -> RealJobs:
 
     files_before = export_files(media_root)
     export_ids = [start_export(coach, Export.Kind.CASELOAD_CSV).pk for coach in coaches]
-    sessions = {}  # one session per relationship: each email's (recipient, subject) is then unique
+    # One session per relationship: each email's (recipient, subject) is then unique.
+    sessions: dict[int, int] = {}
     for session in Session.objects.filter(status=Session.Status.SCHEDULED).order_by("pk").iterator():
         sessions.setdefault(session.relationship_id, session.pk)
         if len(sessions) == reminders:
@@ -78,13 +79,13 @@ def problems(jobs: RealJobs, mail_folder: Path, media_root: Path) -> list[str]:
     if left_behind:
         found.append(f"{len(left_behind)} export files left behind")
 
-    sent = Counter()
+    sent: Counter[tuple[str, str]] = Counter()
     for path in mail_folder.glob("*.log") if mail_folder.exists() else []:
         for raw in path.read_text().split(MAIL_SEPARATOR):
             if raw.strip():
                 message = email.message_from_string(raw.strip(), policy=email.policy.default)
                 sent[(str(message["To"]), str(message["Subject"]))] += 1
-    expected = Counter()
+    expected: Counter[tuple[str, str]] = Counter()
     for session in Session.objects.filter(pk__in=jobs.session_ids).select_related(
         "relationship__coach", "relationship__teacher"
     ):

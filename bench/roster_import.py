@@ -43,7 +43,7 @@ def child(folder: Path) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from rapport.people.roster import import_roster, source_from_path
+    from rapport.roster.importer import import_roster, source_from_path
 
     call_command("migrate", verbosity=0)
     timings = {}
@@ -108,7 +108,7 @@ def main() -> None:
         ("1.1, all staff", district_export(args.people, version="1.1", staff_share=1.0)),
     ]
     with tempfile.TemporaryDirectory(prefix="rapport-bench-") as scratch:
-        targets = [("SQLite", None)]
+        targets: list[tuple[str, str | None]] = [("SQLite", None)]
         postgres = postgres_scratch()
         if postgres:
             targets.append(("PostgreSQL", postgres))
@@ -122,6 +122,8 @@ def main() -> None:
                     folder = write_folder(Path(scratch) / f"export-{n}", files)
                     # A fresh database for each export.
                     fresh = postgres_scratch() if url else f"sqlite:///{scratch}/bench-{n}.sqlite3"
+                    if fresh is None:
+                        raise RuntimeError("PostgreSQL stopped answering during the bench")
                     result = measure(folder, fresh)
                     cells = "".join(
                         f"{result[step]:>7.1f} s ({result[f'{step} cpu']:4.1f})" for step in STEPS

@@ -13,6 +13,7 @@ variable documented in ``docs/configuration.md``.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -73,7 +74,9 @@ INSTALLED_APPS = [
     "rapport.coaching",
     "rapport.conversations",
     "rapport.insights",
+    "rapport.resources",
     "rapport.search",
+    "rapport.roster",
     "rapport.api",
     "rapport.demo",
     "rapport.operations",
@@ -191,7 +194,9 @@ OIDC_USE_PKCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 
 # --- Email --------------------------------------------------------------------------
-# Console by default; SMTP as soon as EMAIL_HOST is set.
+# Development: console by default, SMTP as soon as EMAIL_HOST is set. Production: always SMTP
+# unless EMAIL_BACKEND says otherwise, never the console (it would write every email's body to
+# the server log); without EMAIL_HOST, production refuses to start (operations.E001).
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -204,7 +209,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
+    if EMAIL_HOST or PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None  # the file backend's folder (the bench's fault run)
@@ -239,6 +244,7 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900}}
 # django-rq's dashboard would show queued jobs' arguments to administrators;
 # jobs carry record ids, but the dashboard is not a door we need.
 RQ_SHOW_ADMIN_LINK = False
+TASKS: dict[str, dict[str, Any]]
 if env_str("RAPPORT_TASKS", "immediate") == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
@@ -298,7 +304,7 @@ def media_storage() -> dict:
 STORAGES = {
     "default": media_storage(),
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "rapport.web.static_files.HashedStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -372,5 +378,8 @@ RAPPORT_MAX_EVIDENCE_PER_CYCLE = env_int("RAPPORT_MAX_EVIDENCE_PER_CYCLE", 200)
 RAPPORT_MAX_DECISIONS_PER_CYCLE = env_int("RAPPORT_MAX_DECISIONS_PER_CYCLE", 100)
 RAPPORT_MAX_OWN_QUESTIONS = env_int("RAPPORT_MAX_OWN_QUESTIONS", 200)
 RAPPORT_CASELOAD_PAGE_SIZE = env_int("RAPPORT_CASELOAD_PAGE_SIZE", 100)
+# A job (an export, a roster import) still waiting this long after it was queued: its page says that
+# no background worker has picked it up, and what to do (rapport/operations/workers.py).
+RAPPORT_JOB_WAIT_NOTICE_SECONDS = env_int("RAPPORT_JOB_WAIT_NOTICE_SECONDS", 30)
 # Export files (encrypted, like everything confidential) are deleted this long after they are made.
 RAPPORT_EXPORT_RETENTION_HOURS = env_int("RAPPORT_EXPORT_RETENTION_HOURS", 24)

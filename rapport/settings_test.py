@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from rapport.settings import *  # noqa: F403
-from rapport.settings import BASE_DIR, DATABASES, STORAGES
+from rapport.settings import BASE_DIR, DATABASES, PASSWORD_HASHERS, STORAGES
 
 RAPPORT_ENV = "test"
 DEBUG = False
@@ -23,6 +23,13 @@ EMAIL_BACKEND = "tests.mail.EmailBackend"
 # (RAPPORT_TASKS=rq), which must enqueue follow-up tasks to Redis as well.
 if os.environ.get("RAPPORT_TASKS") != "rq":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# WhiteNoise looks a static file up when one is asked for, rather than listing STATIC_ROOT when
+# its middleware starts: the test client starts the middleware for every test, and once
+# `collectstatic` has run (tests/operations/test_serve.py runs it) that listing of some ten thousand
+# files cost every test most of a second.
+WHITENOISE_AUTOREFRESH = True
+# Argon2 still, at the lowest cost (tests/hashers.py); worker processes the tests start get it too.
+PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher", *PASSWORD_HASHERS[1:]]
 # Throttling stays on (it is tested), but a test's own failed logins must not
 # lock out the next test.
 AXES_ENABLED = True

@@ -28,7 +28,7 @@ export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE
 $PY manage.py check --deploy --fail-level ERROR
 $PY manage.py collectstatic --no-input -v 0
 
-$PY manage.py rqworker --job-class django_tasks_rq.Job default &
+$PY manage.py run_worker &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.db import connection as db_connection
+from django.db import transaction
 
 from tests import oidc_provider as district_provider
 from tests.world import World, build_world
@@ -38,6 +41,64 @@ def _mail_is_never_sent_inside_a_transaction(django_test_environment):
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+def _built_once_per_module(django_db_blocker, build: Callable[[], World]) -> Iterator[World]:
+    """``build()`` run once, inside a transaction held open for the whole module and rolled back
+    after it. Each test's own transaction nests in it (a savepoint, rolled back after the test), so
+    every test starts from the data as built, whatever an earlier test wrote; only transactional
+    tests cannot share it (they commit, and flush every table after)."""
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        # As Django marks the transactions its TestCase wraps around tests: a durable block (the
+        # code's own, or tests/mail.py's check) may still open inside it.
+        module_transaction._from_testcase = True
+        module_transaction.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            module_transaction.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+
+
+def _a_copy_for_this_test(request, built: World) -> World:
+    """The world built once, as fresh Python objects (a test may change them), as Django's
+    ``setUpTestData`` hands each test its class's data."""
+    marker = request.node.get_closest_marker("django_db")
+    assert not (marker and marker.kwargs.get("transaction")), (
+        "a transactional test commits: it builds its own world (build_world), never the module's"
+    )
+    return copy.deepcopy(built)
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(django_db_setup, django_db_blocker) -> Iterator[World]:
+    yield from _built_once_per_module(django_db_blocker, build_world)
+
+
+@pytest.fixture(scope="module")
+def _extra_world_of_the_module(django_db_setup, django_db_blocker) -> Iterator[World]:
+    yield from _built_once_per_module(django_db_blocker, lambda: build_world(extra=True))
+
+
+@pytest.fixture
+def shared_world(request, _world_of_the_module, db) -> World:
+    """What ``world`` is, built once for the test module rather than once per test (the modules of
+    many cases that only read it or write inside their own transaction: the authorization matrix,
+    the accessibility checks, the form fuzzer)."""
+    return _a_copy_for_this_test(request, _world_of_the_module)
+
+
+@pytest.fixture
+def shared_extra_world(request, _extra_world_of_the_module, db) -> World:
+    """``build_world(extra=True)``, built once for the test module (see ``shared_world``)."""
+    return _a_copy_for_this_test(request, _extra_world_of_the_module)
 
 
 @pytest.fixture
@@ -85,11 +146,8 @@ class RQWorker:
     command = (
         sys.executable,
         "manage.py",
-        "rqworker",
+        "run_worker",
         "--burst",
-        "--job-class",
-        "django_tasks_rq.Job",
-        "default",
     )
 
     def work(self, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -177,3 +235,25 @@ def pytest_terminal_summary(terminalreporter) -> None:
     }
     for reason in sorted(reasons):
         terminalreporter.write_line(f"SKIPPED: {reason.removeprefix('Skipped: ')}")
+
+
+@pytest.fixture
+def starter_questions(db):
+    """The starter question banks, for teachers and for coaches, as a fresh install has them.
+
+    Transactional tests flush every table, data migrations included, so a test that needs the
+    starter banks makes them again with the migrations' own functions.
+    """
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from rapport.relationships.models import Question
+
+    Question.objects.filter(owner__isnull=True).delete()
+    importlib.import_module("rapport.relationships.migrations.0003_starter_questions").add_starter_questions(
+        django_apps, None
+    )
+    importlib.import_module("rapport.relationships.migrations.0009_question_audience").add_coach_questions(
+        django_apps, None
+    )

@@ -19,8 +19,17 @@ from rapport.relationships.models import FixedMembershipError, Note, Relationshi
 from tests.conversations.samples import make_conversation, wav_bytes
 from tests.conversations.test_named_sharing import OPEN, SHUT, reads, share
 from tests.insights.test_exports import unzip
+from tests.world import build_world
+from tests.world_extra import policy_answer_failures, world_readers
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    """The extra world (tests/world_extra.py): a second teacher and leader, records private to
+    each member; the insider reads none of them either."""
+    return build_world(extra=True)
 
 
 def admin_change_form(world, **changes) -> dict:
@@ -49,6 +58,7 @@ def insider_reads_nothing(client, world) -> None:
     ):
         assert client.get(url).status_code == 404, url
     assert policy.records_about(world.insider) == {model: [] for model in policy.record_models()}
+    assert policy_answer_failures(world, world_readers(world), ["insider"]) == []
 
 
 @pytest.mark.parametrize("side", ["teacher", "coach"])

@@ -5,6 +5,11 @@ Then: it must be in the database only as ciphertext (the raw SQLite file, or a
 ``pg_dump``), and it must be absent from every page, export and API response
 that a leader, another coach, another teacher, the coach lead or the site
 administrator can reach, from every email sent to them, and from the logs.
+
+And between the people inside: a private note reaches no other member, a note
+released to one leader reaches no other leader, on any page or in any answer of
+the policy (tests/world_extra.py; tests/test_safety_nets.py proves this fails
+when the policy is weakened).
 """
 
 from __future__ import annotations
@@ -22,8 +27,14 @@ from django.urls import reverse
 
 from rapport.privacy.fields import encrypted_fields
 from tests.authz import all_routes
-from tests.sentinel import all_writers
+from tests.sentinel import (
+    all_writers,
+    member_sentinel_leaks,
+    member_sentinel_policy_failures,
+    write_member_sentinels,
+)
 from tests.world import OUTSIDERS, build_world
+from tests.world_extra import people
 
 WRITERS = all_writers()
 
@@ -139,3 +150,37 @@ def test_sentinels_are_encrypted_and_reach_no_outsider(client, caplog):
 
     for name, sentinel in sentinels.items():
         assert sentinel not in caplog.text, f"{name}: written to the logs"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_private_and_released_sentinels_reach_only_their_readers(client):
+    """The coach's private note reaches no teacher, the teacher's no coach, a note released to
+    one leader no other leader: on no page, and in no answer of the policy."""
+    world = build_world(extra=True)
+
+    def client_for(user):
+        client.force_login(user)
+        return client
+
+    sentinels, record_urls = write_member_sentinels(world, client_for)
+    urls = [
+        (route.name, reverse(route.name, kwargs=route.kwargs(world)) + route.query) for route in all_routes()
+    ]
+    urls += [(None, url) for url in record_urls]
+    leaks = member_sentinel_leaks(world, client, sentinels, people(world), urls)
+    assert not leaks, "\n".join(leaks)
+    failures = member_sentinel_policy_failures(world, sentinels)
+    assert not failures, "\n".join(failures)
+    # Not vacuous: each member reads their own on the relationship's page.
+    second = world.extra.second_relationship
+    for principal, relationship, names in (
+        ("coach", world.relationship, ("coach-private", "teacher-private", "released-to-leader")),
+        ("teacher", world.relationship, ("coach-private", "teacher-private", "released-to-leader")),
+        ("coach", second, ("second-coach-private", "second-shared")),
+        ("second_teacher", second, ("second-teacher-private", "second-shared")),
+    ):
+        client.force_login(world.principal(principal))
+        body = response_text(client.get(reverse("relationship_detail", args=[relationship.pk])))
+        for name in names:
+            shown = sentinels[name].text in body
+            assert shown == (principal in sentinels[name].readers), f"{name} to {principal}: shown={shown}"

@@ -113,3 +113,84 @@ def test_the_check_finds_an_import_of_the_tests():
         "bench/x.py:2: imports tests.people",
         "bench/x.py:3: imports tests.factories",
     ]
+
+
+# --- Layers -------------------------------------------------------------------------------------
+# Each app may import only from the layers below it. privacy is the base layer of everything that
+# touches coaching records: it knows who people are (people) and how the service runs
+# (operations, core) and nothing of any feature. Every import counts: at module level, inside a
+# function, or under TYPE_CHECKING.
+LAYERS = [
+    {"core", "operations"},
+    {"people"},
+    {"privacy"},
+    {"relationships"},
+    {"coaching"},
+    {"conversations", "insights", "resources"},
+    {"search"},
+    {"roster", "web"},
+    {"api", "demo"},
+]
+
+
+def _layer_of(app: str) -> int:
+    return next(index for index, layer in enumerate(LAYERS) if app in layer)
+
+
+def app_imports(root: Path = ROOT) -> dict[tuple[str, str], list[str]]:
+    """(importing app, imported app) -> where, for every import of one rapport app by another."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for source in sorted((root / "rapport").rglob("*.py")):
+        parts = source.relative_to(root / "rapport").parts
+        if len(parts) < 2 or "migrations" in parts:
+            continue
+        app = parts[0]
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules = [node.module]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                names = module.split(".")
+                if (
+                    names[0] == "rapport"
+                    and len(names) > 1
+                    and names[1] != app
+                    and (root / "rapport" / names[1]).is_dir()
+                ):
+                    found.setdefault((app, names[1]), []).append(f"{source.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_every_app_has_a_layer():
+    apps = {
+        path.name
+        for path in (ROOT / "rapport").iterdir()
+        if path.is_dir() and (path / "__init__.py").exists()
+    }
+    assert apps <= set().union(*LAYERS), f"put {sorted(apps - set().union(*LAYERS))} in LAYERS"
+
+
+def test_apps_import_only_from_the_layers_below():
+    upward = {
+        f"{importer} imports {imported}": where
+        for (importer, imported), where in app_imports().items()
+        if _layer_of(imported) >= _layer_of(importer) and importer != imported
+    }
+    assert upward == {}
+
+
+def test_privacy_imports_no_feature_app():
+    imported = {imported for (importer, imported) in app_imports() if importer == "privacy"}
+    assert imported <= {"core", "operations", "people"}
+
+
+def test_the_layer_check_finds_an_import_inside_a_function(tmp_path):
+    (tmp_path / "rapport" / "privacy").mkdir(parents=True)
+    (tmp_path / "rapport" / "coaching").mkdir()
+    (tmp_path / "rapport" / "privacy" / "policy.py").write_text(
+        "def rule():\n    from rapport.coaching.models import Session\n    return Session\n"
+    )
+    assert app_imports(tmp_path) == {("privacy", "coaching"): ["rapport/privacy/policy.py:2"]}

@@ -6,6 +6,12 @@
     insider: another site administrator (staff, superuser), a member of nothing, who
     tries every way round the policy an administrator has (tests/test_insider.py).
 
+``build_world(extra=True)`` adds what the safety nets need to catch a policy that lets a
+member read the other member's private records, or a leader read what was released to
+another leader: a second teacher of the home school with their own relationship with the
+coach, a second leader of the home school, and records private to each member, each with
+a marker that must appear nowhere its readers do not (tests/world_extra.py).
+
 Each principal is one person with one role, so a test that says "the leader"
 means exactly that. In the authorization matrix the insider gets what the site
 administrator gets unless a row says otherwise (tests/authz.py).
@@ -25,6 +31,7 @@ from rapport.privacy.actions import release
 from rapport.privacy.models import Release
 from rapport.relationships.models import Note, Relationship, Visibility
 from tests.factories import DistrictFactory, NoteFactory, RelationshipFactory, SchoolFactory, person
+from tests.world_extra import EXTRA_PEOPLE, Planted, plant
 
 PRINCIPALS = (
     "anonymous",
@@ -66,12 +73,19 @@ class World:
     commitment: Commitment
     private_visit: Visit
     shared_visit: Visit
+    # The second teacher, the second leader and the marked records (build_world(extra=True)).
+    extra: Planted | None = None
 
     def principal(self, name: str) -> User | None:
-        return None if name == "anonymous" else getattr(self, name)
+        if name == "anonymous":
+            return None
+        if name in EXTRA_PEOPLE:
+            assert self.extra is not None, f"{name} exists only in build_world(extra=True)"
+            return getattr(self.extra, name)
+        return getattr(self, name)
 
 
-def build_world() -> World:
+def build_world(extra: bool = False) -> World:
     district = DistrictFactory(name="Test District")
     home = SchoolFactory(district=district, name="Home School")
     other = SchoolFactory(district=district, name="Other School")
@@ -103,7 +117,7 @@ def build_world() -> World:
     (leader_release,) = release(released_note, [leader], by=teacher)
     released_note.refresh_from_db()
     coaching = _coaching_records(relationship, coach)
-    return World(
+    world = World(
         coach=coach,
         other_coach=other_coach,
         teacher=teacher,
@@ -121,6 +135,9 @@ def build_world() -> World:
         release=leader_release,
         **coaching,
     )
+    if extra:
+        world.extra = plant(world)
+    return world
 
 
 def _coaching_records(relationship: Relationship, coach: User) -> dict:

@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from rapport.api.auth import AUTH
 from rapport.api.coaching import router as coaching_router
 from rapport.api.relationships import router as relationships_router
+from rapport.privacy.refusals import ActionRefused
 
 api = NinjaAPI(
     title="Rapport",
@@ -27,6 +28,12 @@ api = NinjaAPI(
 )
 api.add_router("/", relationships_router)
 api.add_router("/", coaching_router)
+
+
+@api.exception_handler(ActionRefused)
+def refused(request: HttpRequest, exc: ActionRefused):
+    """An action refused what it was handed (``privacy.refusals``): nothing was written."""
+    return api.create_response(request, {"detail": [str(exc)]}, status=400)
 
 
 @api.exception_handler(DjangoValidationError)

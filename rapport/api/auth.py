@@ -20,7 +20,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         request.user = found.user
-        request.api_token = found
+        request.api_token = found  # type: ignore[attr-defined]  # read back by require_write
         return found.user
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Query, Router
 
 from rapport.api.relationships import RelationshipId, page_of
@@ -10,12 +9,17 @@ from rapport.api.schemas import CommitmentOut, GoalOut, Page, SessionOut
 from rapport.coaching.models import Commitment, Cycle, Session
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
+from rapport.privacy.types import AuthenticatedHttpRequest
 
 router = Router(tags=["coaching"])
 
 
 @router.get("/relationships/{relationship_id}/sessions", response=list[SessionOut], url_name="api_sessions")
-def list_sessions(request: HttpRequest, relationship_id: int = RelationshipId, page: Query[Page] = None):
+def list_sessions(
+    request: AuthenticatedHttpRequest,
+    relationship_id: int = RelationshipId,
+    page: Query[Page] = None,  # type: ignore[assignment]  # see Page
+):
     """Sessions in the relationship, latest first."""
     relationship = policy.get_coached_relationship_for(request.user, relationship_id)
     return page_of(
@@ -26,7 +30,11 @@ def list_sessions(request: HttpRequest, relationship_id: int = RelationshipId, p
 @router.get(
     "/relationships/{relationship_id}/commitments", response=list[CommitmentOut], url_name="api_commitments"
 )
-def list_commitments(request: HttpRequest, relationship_id: int = RelationshipId, page: Query[Page] = None):
+def list_commitments(
+    request: AuthenticatedHttpRequest,
+    relationship_id: int = RelationshipId,
+    page: Query[Page] = None,  # type: ignore[assignment]  # see Page
+):
     """Commitments on both sides, soonest due first."""
     relationship = policy.get_coached_relationship_for(request.user, relationship_id)
     return page_of(
@@ -35,7 +43,11 @@ def list_commitments(request: HttpRequest, relationship_id: int = RelationshipId
 
 
 @router.get("/relationships/{relationship_id}/goals", response=list[GoalOut], url_name="api_goals")
-def list_goals(request: HttpRequest, relationship_id: int = RelationshipId, page: Query[Page] = None):
+def list_goals(
+    request: AuthenticatedHttpRequest,
+    relationship_id: int = RelationshipId,
+    page: Query[Page] = None,  # type: ignore[assignment]  # see Page
+):
     """The goals of the relationship's coaching cycles, newest first."""
     relationship = policy.get_coached_relationship_for(request.user, relationship_id)
     return page_of(request.user, Cycle.objects.filter(relationship=relationship), page or Page(), Purpose.API)

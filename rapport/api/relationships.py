@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
 from rapport.api.auth import require_write
@@ -10,6 +9,7 @@ from rapport.api.bodies import body_schema, parse_body
 from rapport.api.schemas import MAX_ID, NoteIn, NoteOut, Page, RelationshipOut
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
+from rapport.privacy.types import AuthenticatedHttpRequest
 from rapport.relationships import actions
 from rapport.relationships.models import Note, Relationship
 
@@ -68,13 +68,13 @@ def page_of(user, queryset, page: Page, purpose: str) -> list:
 
 
 @router.get("/relationships", response=list[RelationshipOut], url_name="api_relationships")
-def list_relationships(request: HttpRequest):
+def list_relationships(request: AuthenticatedHttpRequest):
     """The relationships in which you coach."""
     return relationships_out(policy.caseload_for(request.user), request.user)
 
 
 @router.get("/relationships/{relationship_id}", response=RelationshipOut, url_name="api_relationship")
-def get_relationship(request: HttpRequest, relationship_id: int = RelationshipId):
+def get_relationship(request: AuthenticatedHttpRequest, relationship_id: int = RelationshipId):
     relationship = policy.get_coached_relationship_for(request.user, relationship_id)
     return relationships_out(Relationship.objects.filter(pk=relationship.pk), request.user)[0]
 
@@ -82,7 +82,11 @@ def get_relationship(request: HttpRequest, relationship_id: int = RelationshipId
 @router.get(
     "/relationships/{relationship_id}/notes", response=list[NoteOut], url_name="api_relationship_notes"
 )
-def list_notes(request: HttpRequest, relationship_id: int = RelationshipId, page: Query[Page] = None):
+def list_notes(
+    request: AuthenticatedHttpRequest,
+    relationship_id: int = RelationshipId,
+    page: Query[Page] = None,  # type: ignore[assignment]  # see Page
+):
     """Notes in the relationship you may read, newest first."""
     relationship = policy.get_coached_relationship_for(request.user, relationship_id)
     return page_of(request.user, Note.objects.filter(relationship=relationship), page or Page(), Purpose.API)
@@ -94,7 +98,7 @@ def list_notes(request: HttpRequest, relationship_id: int = RelationshipId, page
     openapi_extra=body_schema(NoteIn),
     url_name="api_relationship_notes",
 )
-def create_note(request: HttpRequest, relationship_id: int = RelationshipId):
+def create_note(request: AuthenticatedHttpRequest, relationship_id: int = RelationshipId):
     """Write a note (a read-and-write token). Private notes are in the teacher's own data export."""
     relationship = policy.get_coached_relationship_for(request.user, relationship_id)
     require_write(request)
@@ -106,7 +110,9 @@ def create_note(request: HttpRequest, relationship_id: int = RelationshipId):
     "/relationships/{relationship_id}/notes/{note_id}", response=NoteOut, url_name="api_relationship_note"
 )
 def get_note(
-    request: HttpRequest, relationship_id: int = RelationshipId, note_id: int = Path(..., ge=1, le=MAX_ID)
+    request: AuthenticatedHttpRequest,
+    relationship_id: int = RelationshipId,
+    note_id: int = Path(..., ge=1, le=MAX_ID),
 ):
     relationship = policy.get_coached_relationship_for(request.user, relationship_id)
     return policy.get_record_for(

@@ -47,8 +47,8 @@ class NoteIn(Schema):
 class Page(Schema):
     """Paging for lists: at most ``limit`` items from ``offset``."""
 
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=1_000_000_000)
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000)
 
 
 class SessionOut(Schema):

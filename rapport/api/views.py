@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.api import actions
 from rapport.api.forms import TokenForm
 from rapport.api.models import PersonalAccessToken
+from rapport.privacy.types import AuthenticatedHttpRequest
 
 
 def _require_coach(user) -> None:
@@ -21,7 +22,7 @@ def _require_coach(user) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_coach(request.user)
     form = TokenForm(request.POST or None)
     new_token = None
@@ -45,7 +46,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = PersonalAccessToken.objects.active().filter(pk=pk, user=request.user).first()
     if token is None:
         raise Http404("No such token.")

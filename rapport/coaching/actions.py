@@ -1,8 +1,14 @@
-"""What coaches and teachers do in a coaching cycle. Views call these; the rules live here."""
+"""What coaches and teachers do in a coaching cycle. Views call these; the rules live here.
+
+Each action that writes in a relationship checks first, whoever calls it, that it has not ended
+and that the person is one of its members, the one acting as coach for the coach's work
+(``privacy.refusals``).
+"""
 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -27,14 +33,18 @@ from rapport.coaching.models import (
     EvidencePoint,
     SentSummary,
     Session,
+    SessionQuerySet,
+    SessionSeries,
     Side,
     Visit,
     hash_feed_token,
+    normalise_section,
 )
+from rapport.core import mail
 from rapport.people.models import User
+from rapport.privacy.refusals import ActionRefused, check_open, check_writes_as_coach, check_writes_in
 from rapport.relationships.actions import record_contact
 from rapport.relationships.models import Relationship, Visibility
-from rapport.web import mail
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +87,19 @@ def starter_agreement(relationship: Relationship) -> dict[str, str]:
 @transaction.atomic
 def save_agreement(relationship: Relationship, by: User, sections: dict[str, str]) -> Agreement:
     """Create or change the agreement; every change is a new version that needs acknowledging again."""
+    check_writes_as_coach(relationship, by)
+    sections = {name: normalise_section(sections[name]) for name, _ in Agreement.SECTIONS}
     agreement = Agreement.objects.select_for_update().filter(relationship=relationship).first()
     if agreement is None:
         agreement = Agreement(relationship=relationship, author=by, visibility=Visibility.SHARED, version=1)
         changed = [label for _, label in Agreement.SECTIONS]
     else:
-        changed = [label for name, label in Agreement.SECTIONS if getattr(agreement, name) != sections[name]]
+        # Compared as kept: a section typed again with other line endings has not changed.
+        changed = [
+            label
+            for name, label in Agreement.SECTIONS
+            if normalise_section(getattr(agreement, name)) != sections[name]
+        ]
         if not changed:
             return agreement
         agreement.version += 1
@@ -90,7 +107,11 @@ def save_agreement(relationship: Relationship, by: User, sections: dict[str, str
         setattr(agreement, name, sections[name])
     agreement.save()
     AgreementRevision.objects.create(
-        agreement=agreement, version=agreement.version, changed_sections=", ".join(changed), changed_by=by
+        agreement=agreement,
+        version=agreement.version,
+        changed_sections=", ".join(changed),
+        changed_by=by,
+        text=json.dumps(sections),
     )
     return agreement
 
@@ -197,10 +218,12 @@ def send_agreement_for_acknowledgement(agreement: Agreement, base_url: str) -> t
 
 
 def start_cycle(relationship: Relationship, by: User, fields: dict) -> Cycle:
+    check_writes_as_coach(relationship, by)
     return Cycle.objects.create(relationship=relationship, author=by, visibility=Visibility.SHARED, **fields)
 
 
 def update_cycle(cycle: Cycle, fields: dict) -> Cycle:
+    check_open(cycle.relationship)
     for name, value in fields.items():
         setattr(cycle, name, value)
     cycle.save()
@@ -208,12 +231,14 @@ def update_cycle(cycle: Cycle, fields: dict) -> Cycle:
 
 
 def add_evidence(cycle: Cycle, by: User, fields: dict) -> EvidencePoint:
+    check_writes_in(cycle.relationship, by)
     return EvidencePoint.objects.create(
         relationship_id=cycle.relationship_id, author=by, visibility=cycle.visibility, cycle=cycle, **fields
     )
 
 
 def record_decision(cycle: Cycle, by: User, fields: dict) -> Decision:
+    check_writes_in(cycle.relationship, by)
     return Decision.objects.create(
         relationship_id=cycle.relationship_id, author=by, visibility=cycle.visibility, cycle=cycle, **fields
     )
@@ -222,7 +247,15 @@ def record_decision(cycle: Cycle, by: User, fields: dict) -> Decision:
 # --- Sessions --------------------------------------------------------------------------
 
 
-def schedule_session(relationship: Relationship, by: User, when: dict, place: str, agenda: str) -> Session:
+def schedule_session(
+    relationship: Relationship,
+    by: User,
+    when: dict,
+    place: str,
+    agenda: str,
+    series: SessionSeries | None = None,
+) -> Session:
+    check_writes_as_coach(relationship, by)
     return Session.objects.create(
         relationship=relationship,
         author=by,
@@ -232,12 +265,57 @@ def schedule_session(relationship: Relationship, by: User, when: dict, place: st
         wrap_up_at=when["wrap_up_at"],
         place=place,
         agenda=agenda,
+        series=series,
     )
+
+
+def _on(day: datetime.date, moment: datetime.datetime) -> datetime.datetime:
+    """The same local time of day as ``moment``, on ``day`` (a series keeps its clock time
+    across a change of daylight-saving time)."""
+    local = timezone.localtime(moment)
+    return timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
+
+
+@transaction.atomic
+def schedule_series(
+    relationship: Relationship,
+    by: User,
+    when: dict,
+    place: str,
+    agenda: str,
+    *,
+    cadence: int,
+    dates: list[datetime.date],
+    ends_on: datetime.date | None = None,
+    occurrences: int | None = None,
+) -> list[Session]:
+    """One session on each of ``dates`` (from ``forms.series_dates``), at the times of ``when``,
+    tied together by a ``SessionSeries``. The agenda goes to the first session only: each
+    meeting gets its own."""
+    check_writes_as_coach(relationship, by)
+    if not 1 < len(dates) <= SessionSeries.MAX_OCCURRENCES:
+        raise ValueError("A series holds between 2 and SessionSeries.MAX_OCCURRENCES sessions.")
+    series = SessionSeries.objects.create(
+        relationship=relationship,
+        author=by,
+        visibility=Visibility.SHARED,
+        cadence=cadence,
+        ends_on=ends_on,
+        occurrences=occurrences,
+    )
+    sessions = []
+    for index, day in enumerate(dates):
+        times = {key: _on(day, when[key]) for key in ("starts_at", "ends_at", "wrap_up_at")}
+        sessions.append(
+            schedule_session(relationship, by, times, place, agenda if index == 0 else "", series=series)
+        )
+    return sessions
 
 
 @transaction.atomic
 def hold_session(session: Session, notes: str) -> Session:
     """The meeting happened: keep the notes, and count it as contact for coverage."""
+    check_open(session.relationship)
     session.notes = notes
     session.status = Session.Status.HELD
     session.held_at = timezone.now()
@@ -247,6 +325,7 @@ def hold_session(session: Session, notes: str) -> Session:
 
 
 def save_session_notes(session: Session, notes: str) -> Session:
+    check_open(session.relationship)
     session.notes = notes
     session.save(update_fields=["notes", "updated_at"])
     return session
@@ -254,6 +333,11 @@ def save_session_notes(session: Session, notes: str) -> Session:
 
 def cancel_session(session: Session, cancelled_by: str, reason: str) -> Session:
     """Who cancelled matters: a coach-cancelled session is a promise broken."""
+    check_open(session.relationship)
+    return _cancel(session, cancelled_by, reason)
+
+
+def _cancel(session: Session, cancelled_by: str, reason: str) -> Session:
     session.status = Session.Status.CANCELLED
     session.cancelled_by = cancelled_by
     session.cancel_reason = reason
@@ -261,9 +345,28 @@ def cancel_session(session: Session, cancelled_by: str, reason: str) -> Session:
     return session
 
 
+def later_in_series(session: Session) -> SessionQuerySet:
+    """The scheduled sessions of ``session``'s series that start after it."""
+    if session.series_id is None:
+        return Session.objects.none()
+    return Session.objects.filter(
+        series_id=session.series_id, status=Session.Status.SCHEDULED, starts_at__gt=session.starts_at
+    )
+
+
+@transaction.atomic
+def cancel_rest_of_series(session: Session, cancelled_by: str, reason: str) -> int:
+    """Cancel ``session`` and every later scheduled session of its series; how many were cancelled."""
+    check_open(session.relationship)
+    later = list(later_in_series(session).select_for_update())
+    for each in [session, *later]:
+        _cancel(each, cancelled_by, reason)
+    return 1 + len(later)
+
+
 @transaction.atomic
 def reschedule_session(session: Session, by: User, when: dict, place: str, agenda: str) -> Session:
-    new = schedule_session(session.relationship, by, when, place, agenda)
+    new = schedule_session(session.relationship, by, when, place, agenda, series=session.series)
     session.status = Session.Status.RESCHEDULED
     session.rescheduled_to = new
     session.save(update_fields=["status", "rescheduled_to", "updated_at"])
@@ -287,6 +390,7 @@ def send_follow_up_summary(session: Session, by: User, message: str) -> SentSumm
     is recorded as sent, and while it takes its time no write of anyone else's waits.
     """
     relationship = session.relationship
+    check_writes_as_coach(relationship, by)
     recipient = relationship.other_member(by)
     context = {
         "session": session,
@@ -324,6 +428,9 @@ def send_follow_up_summary(session: Session, by: User, message: str) -> SentSumm
 def add_commitment(
     relationship: Relationship, by: User, fields: dict, session: Session | None = None
 ) -> Commitment:
+    check_writes_in(relationship, by)
+    if session is not None and session.relationship_id != relationship.pk:
+        raise ActionRefused("A commitment made in a session belongs to that session's relationship.")
     return Commitment.objects.create(
         relationship=relationship,
         author=by,
@@ -338,7 +445,16 @@ def add_commitment(
 
 
 def complete_commitment(commitment: Commitment, on: datetime.date | None = None) -> Commitment:
+    check_open(commitment.relationship)
     commitment.done_on = on or timezone.localdate()
+    commitment.save(update_fields=["done_on", "updated_at"])
+    return commitment
+
+
+def reopen_commitment(commitment: Commitment) -> Commitment:
+    """Marked done by mistake, or not finished after all: open again, with its due date."""
+    check_open(commitment.relationship)
+    commitment.done_on = None
     commitment.save(update_fields=["done_on", "updated_at"])
     return commitment
 
@@ -353,6 +469,7 @@ def owner_side(relationship: Relationship, user: User) -> str:
 @transaction.atomic
 def record_visit(relationship: Relationship, by: User, fields: dict) -> Visit:
     """A visit stays private to the coach until the coach decides to share it."""
+    check_writes_as_coach(relationship, by)
     visit = Visit.objects.create(
         relationship=relationship,
         author=by,
@@ -368,6 +485,7 @@ def record_visit(relationship: Relationship, by: User, fields: dict) -> Visit:
 
 
 def share_visit(visit: Visit) -> Visit:
+    check_open(visit.relationship)
     if visit.visibility == Visibility.PRIVATE:
         visit.visibility = Visibility.SHARED
         visit.save(update_fields=["visibility", "updated_at"])

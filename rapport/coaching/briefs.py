@@ -15,6 +15,7 @@ from django.utils import timezone
 from rapport.coaching.actions import acknowledgers
 from rapport.coaching.models import Agreement, Commitment, Cycle, EvidencePoint, Session, Visit
 from rapport.privacy import policy
+from rapport.privacy.fields import encrypted_fields_except
 from rapport.privacy.models import Purpose
 from rapport.relationships.models import Note, Noticing, Relationship, TeacherProfile
 
@@ -52,8 +53,15 @@ class AgreementStatus:
         return any(person.pk == user.pk for person in self.waiting_for)
 
 
-def agreement_status(user, relationship: Relationship, purpose: str = PURPOSE) -> AgreementStatus:
-    agreements = policy.read_records(user, Agreement.objects.all(), purpose, relationship=relationship)
+def agreement_status(
+    user, relationship: Relationship, purpose: str = PURPOSE, *, text: bool = True
+) -> AgreementStatus:
+    """The agreement and who has yet to acknowledge its version; without its ``text`` (its
+    sections are then neither loaded nor decrypted) for a card that shows only its status."""
+    queryset = (
+        Agreement.objects.all() if text else Agreement.objects.defer(*encrypted_fields_except(Agreement))
+    )
+    agreements = policy.read_records(user, queryset, purpose, relationship=relationship)
     if not agreements:
         return AgreementStatus(agreement=None)
     agreement = agreements[0]
@@ -117,17 +125,35 @@ class CoachingPanel:
 def coaching_panel(user, relationship: Relationship, purpose: str = PURPOSE) -> CoachingPanel:
     """The coaching part of the relationship page, for coach and teacher alike (also on the
     teacher's home, which reads it for its own ``purpose``)."""
+    # The cards show when sessions and visits are and where the goal stands: the records' other
+    # texts (agendas, observations, the cycle's measure and moves) are not read.
     upcoming = policy.read_records(
-        user, Session.objects.upcoming(), purpose, limit=UPCOMING_SHOWN, relationship=relationship
+        user,
+        Session.objects.upcoming().defer(*encrypted_fields_except(Session, "place")),
+        purpose,
+        limit=UPCOMING_SHOWN,
+        relationship=relationship,
     )
     visits = policy.read_records(
-        user, Visit.objects.all(), purpose, limit=VISITS_SHOWN, relationship=relationship
+        user,
+        Visit.objects.defer(*encrypted_fields_except(Visit)),
+        purpose,
+        limit=VISITS_SHOWN,
+        relationship=relationship,
     )
-    cycles = policy.read_records(user, Cycle.objects.all(), purpose, limit=1, relationship=relationship)
+    cycles = policy.read_records(
+        user,
+        Cycle.objects.defer(*encrypted_fields_except(Cycle, "student_goal")),
+        purpose,
+        limit=1,
+        relationship=relationship,
+    )
     latest = (
         policy.read_records(
             user,
-            cycles[0].evidence.order_by("-measured_on", "-pk"),
+            EvidencePoint.objects.filter(cycle=cycles[0])
+            .defer(*encrypted_fields_except(EvidencePoint))
+            .order_by("-measured_on", "-pk"),
             purpose,
             limit=1,
             relationship=relationship,
@@ -139,19 +165,27 @@ def coaching_panel(user, relationship: Relationship, purpose: str = PURPOSE) -> 
     tally = commitments.tally()
     return CoachingPanel(
         relationship=relationship,
-        agreement=agreement_status(user, relationship, purpose),
+        agreement=agreement_status(user, relationship, purpose, text=False),
         cycle=cycles[0] if cycles else None,
         latest_evidence=latest[0] if latest else None,
         upcoming=upcoming,
         # Overdue first (oldest due date first), then what is coming up.
         commitments=policy.read_records(
-            user, commitments.open().order_by("due_on"), purpose, limit=COMMITMENTS_SHOWN
+            user,
+            Commitment.objects.open().order_by("due_on"),
+            purpose,
+            limit=COMMITMENTS_SHOWN,
+            relationship=relationship,
         ),
         open_count=tally.open,
         overdue_count=tally.overdue,
         on_time_rate=tally.on_time_rate,
         visits=visits,
     )
+
+
+# Answers to getting-to-know-you questions on the prep brief: the latest few.
+ANSWERS_SHOWN = 6
 
 
 @dataclass
@@ -165,6 +199,8 @@ class PrepBrief:
     commitments: list[Commitment]
     last_session: Session | None
     last_next_steps: list[Commitment]
+    # What the person told this coach (or coach lead) to getting-to-know-you questions, latest first.
+    answers: list[Note] = field(default_factory=list)
 
     @property
     def coach_commitments(self) -> list[Commitment]:
@@ -202,6 +238,15 @@ def prep_brief(user, session: Session) -> PrepBrief:
         commitments=open_commitments(user, relationship),
         last_session=last_session,
         last_next_steps=next_steps,
+        answers=policy.read_records(
+            user,
+            Note.objects.filter(kind=Note.Kind.ANSWER, author=user)
+            .select_related("question")
+            .order_by("-created_at"),
+            PURPOSE,
+            limit=ANSWERS_SHOWN,
+            relationship=relationship,
+        ),
     )
 
 
@@ -212,8 +257,9 @@ def overdue_on_caseload(user) -> list[Commitment]:
     return policy.read_records(user, queryset, PURPOSE, limit=20, caseload=True)
 
 
-# What the home page's overdue panel shows of each commitment (and what the access log needs).
-OVERDUE_PANEL_FIELDS = (
+# What a row of the coach home shows of the record's relationship (whom it is with), and what the
+# policy and the access log need of the record.
+WHO_FIELDS = (
     "relationship__kind",
     "relationship__coach__full_name",
     "relationship__coach__email",
@@ -221,7 +267,14 @@ OVERDUE_PANEL_FIELDS = (
     "relationship__teacher__email",
     "author_id",
     "visibility",
-    "owner",
-    "what",
-    "due_on",
 )
+# What the home page's overdue panel shows of each commitment.
+OVERDUE_PANEL_FIELDS = (*WHO_FIELDS, "owner", "what", "due_on")
+
+
+def usual_wrap_up(user, relationship: Relationship) -> datetime.time | None:
+    """The wrap-up time in the profile ``user`` keeps about the person they meet, to prefill a
+    new session (the coach keeps the teacher's; a peer keeps the other peer's)."""
+    about = TeacherProfile.objects.about(relationship, relationship.other_member(user))
+    profiles = policy.read_records(user, about, PURPOSE, relationship=relationship)
+    return profiles[0].usual_wrap_up if profiles else None

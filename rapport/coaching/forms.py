@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from rapport.coaching.models import Agreement, Cycle, Decision, EvidencePoint, Side
+from rapport.coaching.models import Agreement, Cycle, Decision, EvidencePoint, SessionSeries, Side
 from rapport.relationships.models import Relationship
 
 NOT_A_NUMBER = "Enter a number, like 12 or 62.5."
@@ -81,7 +82,7 @@ class CycleForm(forms.ModelForm):
         labels = {"status": "Where we are in the cycle"}
 
 
-class AddsToACycle:
+class AddsToACycle(forms.BaseForm):
     """For a form that adds one item to a list of the cycle's: refused once the list is full.
 
     The list is on the cycle page, so a bound keeps that page quick to load and its chart legible.
@@ -103,7 +104,7 @@ class AddsToACycle:
             return ""
         return self.full_message.format(limit=limit)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         if self.full:
             raise forms.ValidationError(self.full)
         return super().clean()
@@ -149,7 +150,7 @@ class DecisionForm(AddsToACycle, forms.ModelForm):
 
     def __init__(self, *args, relationship: Relationship, cycle: Cycle, **kwargs):
         super().__init__(*args, cycle=cycle, **kwargs)
-        self.fields["proposed_by"].choices = side_choices(relationship)
+        cast(forms.ChoiceField, self.fields["proposed_by"]).choices = side_choices(relationship)
         self.fields["teacher_choice"].initial = Decision.Choice.OPEN
 
 
@@ -157,12 +158,13 @@ class SessionForm(forms.Form):
     """When and where; the times are checked against each other before anything is written."""
 
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     wrap_up = forms.TimeField(
         label="The teacher must wrap up by",
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        help_text="The live view warns two minutes before this time.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        required=False,
+        help_text="The live view warns two minutes before this time. Left empty: when the session ends.",
     )
     place = forms.CharField(
         label="Place",
@@ -171,11 +173,25 @@ class SessionForm(forms.Form):
     )
     agenda = _text("Agenda", rows=3, required=False)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    WHEN_FIELDS = ("day", "start", "end", "wrap_up")
+    REPEAT_FIELDS = ("repeat", "ends_on", "occurrences")
+
+    def when_fields(self) -> list:
+        """Date and times, shown side by side on a wide screen."""
+        return [self[name] for name in self.WHEN_FIELDS]
+
+    def main_fields(self) -> list:
+        """Place and agenda: the fields neither of the date and times nor of a series."""
+        return [self[name] for name in self.fields if name not in self.WHEN_FIELDS + self.REPEAT_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end, wrap_up, day = data.get("start"), data.get("end"), data.get("wrap_up"), data.get("day")
-        if None in (start, end, wrap_up, day):
+        if start is None or end is None or day is None:
             return data
+        if wrap_up is None:
+            wrap_up = data["wrap_up"] = end
         if end <= start:
             raise forms.ValidationError(
                 "The session must end after it starts. Check the start and end times."
@@ -202,13 +218,101 @@ class SessionForm(forms.Form):
         }
 
 
+class NewSessionForm(SessionForm):
+    """A session, or the first of a series: every week or every other week, until a date or
+    for a number of sessions, at most ``SessionSeries.MAX_OCCURRENCES``."""
+
+    NO_REPEAT = ""
+
+    repeat = forms.TypedChoiceField(
+        label="Repeats",
+        choices=[(NO_REPEAT, "Does not repeat"), *SessionSeries.Cadence.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    ends_on = forms.DateField(
+        label="Until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text="The last day a session may fall on.",
+    )
+    occurrences = forms.IntegerField(
+        label="Or for this many sessions",
+        min_value=2,
+        max_value=SessionSeries.MAX_OCCURRENCES,
+        required=False,
+        help_text=f"At most {SessionSeries.MAX_OCCURRENCES} sessions in one series.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        cadence, ends_on, count = data.get("repeat"), data.get("ends_on"), data.get("occurrences")
+        if self.errors or not cadence:
+            data["dates"] = [data["day"]] if data.get("day") else []
+            return data
+        if ends_on is None and count is None:
+            raise forms.ValidationError("Say when the series stops: a last date, or a number of sessions.")
+        if ends_on is not None and ends_on <= data["day"]:
+            raise forms.ValidationError("The series must end after its first session.")
+        data["dates"] = series_dates(data["day"], cadence, ends_on, count)
+        if len(data["dates"]) < 2:
+            raise forms.ValidationError("That makes a single session. Choose a later end date, or no repeat.")
+        if (
+            ends_on is not None
+            and data["dates"][-1] + datetime.timedelta(days=cadence) <= ends_on
+            and (count is None or len(data["dates"]) < count)
+        ):
+            raise forms.ValidationError(
+                f"A series holds at most {SessionSeries.MAX_OCCURRENCES} sessions. "
+                "Choose an earlier end date, or fewer sessions."
+            )
+        return data
+
+
+def series_dates(
+    first: datetime.date, cadence: int, ends_on: datetime.date | None, count: int | None
+) -> list[datetime.date]:
+    """The days of a series: from ``first`` every ``cadence`` days, until ``ends_on`` or ``count``
+    sessions (whichever comes first), never more than the cap."""
+    limit = min(count or SessionSeries.MAX_OCCURRENCES, SessionSeries.MAX_OCCURRENCES)
+    dates: list[datetime.date] = []
+    day = first
+    while len(dates) < limit and (ends_on is None or day <= ends_on):
+        dates.append(day)
+        day += datetime.timedelta(days=cadence)
+    return dates
+
+
 class CancelForm(forms.Form):
     cancelled_by = forms.ChoiceField(label="Who cancelled", widget=forms.RadioSelect)
     reason = _text("Why", rows=2, required=False)
 
-    def __init__(self, *args, relationship: Relationship, **kwargs):
+    def __init__(self, *args, relationship: Relationship, later_in_series: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cancelled_by"].choices = side_choices(relationship)
+        cast(forms.ChoiceField, self.fields["cancelled_by"]).choices = side_choices(relationship)
+        if later_in_series:
+            self.fields["scope"] = forms.ChoiceField(
+                label="Which sessions",
+                widget=forms.RadioSelect,
+                initial=self.ONLY_THIS,
+                choices=[
+                    (self.ONLY_THIS, "Only this session"),
+                    (
+                        self.THE_REST,
+                        f"This one and the {later_in_series} later "
+                        f"session{'s' if later_in_series != 1 else ''} of the series",
+                    ),
+                ],
+            )
+
+    ONLY_THIS = "this"
+    THE_REST = "rest"
+
+    @property
+    def cancels_the_rest(self) -> bool:
+        return self.cleaned_data.get("scope") == self.THE_REST
 
 
 class SessionNotesForm(forms.Form):
@@ -226,7 +330,7 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, *args, relationship: Relationship, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = side_choices(relationship)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = side_choices(relationship)
 
     def clean_due_on(self) -> datetime.date:
         due_on = self.cleaned_data["due_on"]
@@ -234,8 +338,9 @@ class CommitmentForm(forms.Form):
             raise forms.ValidationError("That date has passed. Choose today or a later date.")
         return due_on
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("resource_title") and not data.get("resource_url"):
             self.add_error("resource_url", "Add the link for this resource, or leave the title empty.")
         return data
@@ -252,7 +357,7 @@ class SummaryForm(forms.Form):
 
 class VisitForm(forms.Form):
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=120, initial=15)
     students_doing = _text("What students were doing and learning")
     what_worked = _text("What worked", required=False)
@@ -260,8 +365,9 @@ class VisitForm(forms.Form):
         "Wonderings", required=False, help_text="Questions, not verdicts: 'I wonder what would happen if…'"
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("day") and data.get("start"):
             data["visited_at"] = timezone.make_aware(datetime.datetime.combine(data["day"], data["start"]))
         return data

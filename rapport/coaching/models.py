@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -105,14 +106,26 @@ class Agreement(RelationshipRecord):
         return [(labels[name], getattr(self, name)) for name, _ in self.SECTIONS]
 
 
+def normalise_section(text: str) -> str:
+    """A section as it is kept and compared: one kind of line ending (browsers send CRLF), no
+    spaces at line ends, none before or after. The same words read the same, however typed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
 class AgreementRevision(models.Model):
-    """One version of an agreement: which sections changed, when, and by whom (no text)."""
+    """One version of an agreement: which sections changed, when, by whom, and its text.
+
+    The text (every section, as JSON, encrypted like the agreement) lets both members open an
+    earlier version and compare two. Versions saved before it was kept have none.
+    """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     changed_sections = models.CharField(max_length=300, help_text="Section names only, never content.")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
+    text = EncryptedTextField(blank=True, default="", help_text="Every section of this version, as JSON.")
 
     class Meta:
         ordering = ["-version"]
@@ -122,6 +135,20 @@ class AgreementRevision(models.Model):
 
     def __str__(self) -> str:
         return f"agreement #{self.agreement_id} v{self.version}"
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.text)
+
+    def section_texts(self) -> dict[str, str]:
+        """Each section's text in this version ({} when it was not kept)."""
+        return json.loads(self.text) if self.text else {}
+
+    def sections(self) -> list[tuple[str, str]]:
+        """(heading, text) as ``Agreement.sections`` gives them, for this version."""
+        labels = Agreement.section_labels(self.agreement.relationship)
+        texts = self.section_texts()
+        return [(labels[name], texts.get(name, "")) for name, _ in Agreement.SECTIONS]
 
 
 class AgreementAcknowledgement(models.Model):
@@ -254,6 +281,38 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
 
 
+class SessionSeries(RelationshipRecord):
+    """Sessions scheduled together at a regular interval ("every other Tuesday").
+
+    The series only remembers how it was made: each occurrence is an ordinary ``Session``
+    that can be held, moved or cancelled on its own. Cancelling "this and the rest" cancels
+    the series' scheduled sessions from one date on.
+    """
+
+    class Cadence(models.IntegerChoices):
+        WEEKLY = 7, "Every week"
+        FORTNIGHTLY = 14, "Every other week"
+
+    # The most sessions one series makes: a school year of weekly meetings.
+    MAX_OCCURRENCES = 40
+
+    cadence = models.PositiveSmallIntegerField(choices=Cadence.choices)
+    ends_on = models.DateField(null=True, blank=True)
+    occurrences = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    record_label = "session series"
+
+    class Meta:
+        verbose_name_plural = "session series"
+
+    def __str__(self) -> str:
+        return self.access_label()
+
+    @property
+    def cadence_label(self) -> str:
+        return self.Cadence(self.cadence).label
+
+
 class Session(RelationshipRecord):
     """A scheduled coaching meeting; held, cancelled (by whom) or rescheduled."""
 
@@ -281,6 +340,10 @@ class Session(RelationshipRecord):
     # Which reminder job is sending it, and since when (coaching.tasks.send_session_reminder).
     reminder_claimed_by = models.CharField(max_length=64, blank=True, editable=False)
     reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # One occurrence of a recurring series; a moved occurrence stays in its series.
+    series = models.ForeignKey(
+        SessionSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
 
     objects = SessionQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskContext, TaskResult, task
 
 from rapport.coaching.models import Session
-from rapport.web import mail
+from rapport.core import mail
 
 # How long a claimed reminder stays the claiming job's before another job may take it: far
 # longer than sending its two emails can take (settings.EMAIL_TIMEOUT each, at most).

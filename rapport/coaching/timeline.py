@@ -9,7 +9,7 @@ from rapport.coaching.models import Session, Visit
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 from rapport.relationships.models import Relationship
-from rapport.relationships.timeline import TimelineEntry, timeline_source
+from rapport.relationships.timeline import TimelineEntry, edit_url, timeline_source
 
 
 def _session_kind(session: Session) -> str:
@@ -47,6 +47,7 @@ def visits(user, relationship: Relationship) -> list[TimelineEntry]:
             kind=f"Classroom visit · {visit.minutes} min",
             text=visit.students_doing,
             url=reverse("visit_detail", args=[relationship.pk, visit.pk]),
+            edit_url=edit_url(user, relationship, visit, "visit"),
         )
         for visit in records
     ]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rapport.coaching import actions, briefs
+from rapport.coaching import actions, agreement_versions, briefs
 from rapport.coaching.calendar import calendar_for
 from rapport.coaching.forms import (
     AgreementForm,
@@ -22,16 +22,28 @@ from rapport.coaching.forms import (
     CycleForm,
     DecisionForm,
     EvidenceForm,
+    NewSessionForm,
     SessionForm,
     SessionNotesForm,
     SummaryForm,
     VisitForm,
 )
-from rapport.coaching.models import Agreement, AgreementAcknowledgement, Commitment, Cycle, Session, Visit
+from rapport.coaching.models import (
+    Agreement,
+    AgreementAcknowledgement,
+    Commitment,
+    Cycle,
+    Session,
+    SessionSeries,
+    Visit,
+)
+from rapport.core import mail
+from rapport.core.redirects import redirect_back
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
-from rapport.web import mail
-from rapport.web.redirects import redirect_back
+from rapport.privacy.refusals import ActionRefused
+from rapport.privacy.types import AuthenticatedHttpRequest
+from rapport.relationships.models import Relationship
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +60,7 @@ def _status(request: HttpRequest, form) -> int:
     return 400 if request.method == "POST" and form.is_bound and form.errors else 200
 
 
-def _render(request, template: str, context: dict, form=None) -> HttpResponse:
+def _render(request: HttpRequest, template: str, context: dict, form=None) -> HttpResponse:
     return render(request, template, context, status=_status(request, form) if form is not None else 200)
 
 
@@ -56,7 +68,7 @@ def _render(request, template: str, context: dict, form=None) -> HttpResponse:
 
 
 @login_required
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agreement as both members read it; it prints cleanly."""
     relationship = policy.get_relationship_for(request.user, pk)
     status = briefs.agreement_status(request.user, relationship)
@@ -79,7 +91,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = policy.get_coached_relationship_for(request.user, pk)
     status = briefs.agreement_status(request.user, relationship)
     if status.agreement is not None:
@@ -99,7 +111,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agreement_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
     agreement = policy.get_record_for(
         request.user,
@@ -118,6 +130,97 @@ def agreement_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("agreement_detail", pk=relationship.pk)
 
 
+def _agreement_for(request: AuthenticatedHttpRequest, relationship) -> Agreement:
+    return policy.get_record_for(
+        request.user,
+        Agreement.objects.filter(relationship=relationship),
+        _agreement_pk(relationship),
+        PURPOSE,
+    )
+
+
+@login_required
+def agreement_version(request: AuthenticatedHttpRequest, pk: int, version: int) -> HttpResponse:
+    """One version of the agreement, as it read then."""
+    relationship = policy.get_relationship_for(request.user, pk)
+    agreement = _agreement_for(request, relationship)
+    revision = agreement.revisions.select_related("changed_by").filter(version=version).first()
+    if revision is None:
+        raise Http404("No such version.")
+    texts = agreement_versions.texts_of(agreement, revision)
+    headings = Agreement.section_labels(relationship)
+    return render(
+        request,
+        "coaching/agreement_version.html",
+        {
+            "relationship": relationship,
+            "agreement": agreement,
+            "revision": revision,
+            "sections": [(headings[name], texts[name]) for name, _ in Agreement.SECTIONS] if texts else None,
+            "previous": version - 1 if version > 1 else None,
+        },
+    )
+
+
+def _version_number(value: str | None) -> int | None:
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 9:
+        return None
+    return int(value)
+
+
+@login_required
+def agreement_compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Two versions side by side in one text: what was added and what was removed, by section.
+    ``?from=1&to=3``; by default the version before the current one, and the current one."""
+    relationship = policy.get_relationship_for(request.user, pk)
+    agreement = _agreement_for(request, relationship)
+    revisions = {r.version: r for r in agreement.revisions.select_related("changed_by")}
+    texts = {v: agreement_versions.texts_of(agreement, r) for v, r in revisions.items()}
+    kept = sorted((v for v, t in texts.items() if t is not None), reverse=True)
+    asked = [request.GET.get("from"), request.GET.get("to")]
+    older, newer = (_version_number(value) for value in asked)
+    error = ""
+    if asked == [None, None]:
+        newer = agreement.version
+        older = next((v for v in kept if v < newer), None)
+    if older is None or newer is None or older not in revisions or newer not in revisions:
+        error = "Choose two versions of this agreement to compare."
+    elif texts[older] is None or texts[newer] is None:
+        error = (
+            "The text of one of these versions was not kept (it was saved before Rapport kept each "
+            "version). Choose two versions from the list."
+        )
+    elif older == newer:
+        error = "These are the same version: choose two different ones."
+    if older is not None and newer is not None and older > newer:
+        older, newer = newer, older
+    # Without an error, both versions are kept: their texts are there to compare.
+    older_text = texts.get(older) if older is not None else None
+    newer_text = texts.get(newer) if newer is not None else None
+    changes = (
+        []
+        if error or older_text is None or newer_text is None
+        else agreement_versions.compare(older_text, newer_text, Agreement.section_labels(relationship))
+    )
+    return render(
+        request,
+        "coaching/agreement_compare.html",
+        {
+            "relationship": relationship,
+            "agreement": agreement,
+            "kept": kept,
+            "older": older,
+            "newer": newer,
+            "older_revision": revisions.get(older) if older is not None else None,
+            "newer_revision": revisions.get(newer) if newer is not None else None,
+            "changes": changes,
+            "error": error if asked != [None, None] or len(kept) > 1 else "",
+            "too_few": len(kept) < 2,
+        },
+        status=400 if error and asked != [None, None] else 200,
+    )
+
+
 def _agreement_pk(relationship) -> int:
     pk = Agreement.objects.filter(relationship=relationship).values_list("pk", flat=True).first()
     if pk is None:
@@ -127,11 +230,14 @@ def _agreement_pk(relationship) -> int:
 
 @login_required
 @require_POST
-def agreement_send(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Email the teacher a one-time link to acknowledge the current version."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
-    agreement = policy.get_record_to_manage(
-        request.user, Agreement.objects.filter(relationship=relationship), _agreement_pk(relationship)
+    agreement = policy.get_record_to_write(
+        request.user,
+        Agreement.objects.filter(relationship=relationship),
+        _agreement_pk(relationship),
+        policy.Write.MANAGE,
     )
     sent, not_sent = actions.send_agreement_for_acknowledgement(
         agreement, request.build_absolute_uri("/")[:-1]
@@ -180,24 +286,72 @@ def agreement_ack_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cycle_new(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A new cycle. The current one (the latest still open) is listed with the earlier cycles;
+    the coach chooses whether it ends now (marked done) or stays open beside the new one."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
+    current = next(
+        iter(
+            policy.read_records(
+                request.user,
+                Cycle.objects.exclude(status=Cycle.Status.DONE),
+                PURPOSE,
+                limit=1,
+                relationship=relationship,
+            )
+        ),
+        None,
+    )
     form = CycleForm(_data(request))
     if request.method == "POST" and form.is_valid():
+        if current is not None and request.POST.get("close_current"):
+            current = policy.get_record_to_write(
+                request.user, Cycle.objects.filter(relationship=relationship), current.pk, policy.Write.MANAGE
+            )
+            actions.update_cycle(current, {"status": Cycle.Status.DONE})
         cycle = actions.start_cycle(relationship, request.user, form.cleaned_data)
-        messages.success(request, "Cycle started.")
+        messages.success(
+            request,
+            "Cycle started."
+            + (
+                " The earlier one is marked done and listed under all cycles."
+                if current is not None and request.POST.get("close_current")
+                else ""
+            ),
+        )
         return redirect("cycle_detail", pk=relationship.pk, cycle_pk=cycle.pk)
     return _render(
-        request, "coaching/cycle_form.html", {"relationship": relationship, "form": form, "cycle": None}, form
+        request,
+        "coaching/cycle_form.html",
+        {"relationship": relationship, "form": form, "cycle": None, "current": current},
+        form,
+    )
+
+
+@login_required
+def cycle_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every cycle of the relationship the person may see, the latest first."""
+    relationship = policy.get_relationship_for(request.user, pk)
+    cycles = policy.read_records(
+        request.user, Cycle.objects.order_by("-created_at", "-pk"), PURPOSE, relationship=relationship
+    )
+    return render(
+        request,
+        "coaching/cycle_list.html",
+        {
+            "relationship": relationship,
+            "cycles": cycles,
+            "can_manage": relationship.acts_as_coach(request.user) and relationship.ended_on is None,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cycle_edit(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+def cycle_edit(request: AuthenticatedHttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
-    cycle = policy.get_record_to_manage(
-        request.user, Cycle.objects.filter(relationship=relationship), cycle_pk
+    cycle = policy.get_record_to_write(
+        request.user, Cycle.objects.filter(relationship=relationship), cycle_pk, policy.Write.MANAGE
     )
     form = CycleForm(_data(request), instance=cycle)
     if request.method == "POST" and form.is_valid():
@@ -212,7 +366,13 @@ def cycle_edit(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     )
 
 
-def _cycle_page(request, relationship, cycle, evidence_form=None, decision_form=None) -> HttpResponse:
+def _cycle_page(
+    request: AuthenticatedHttpRequest,
+    relationship: Relationship,
+    cycle: Cycle,
+    evidence_form: EvidenceForm | None = None,
+    decision_form: DecisionForm | None = None,
+) -> HttpResponse:
     evidence = policy.read_records(request.user, cycle.evidence.all(), PURPOSE)
     decisions = policy.read_records(request.user, cycle.decisions.all(), PURPOSE)
     can_manage = relationship.acts_as_coach(request.user)
@@ -235,7 +395,7 @@ def _cycle_page(request, relationship, cycle, evidence_form=None, decision_form=
 
 
 @login_required
-def cycle_detail(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+def cycle_detail(request: AuthenticatedHttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
     cycle = policy.get_record_for(
         request.user, Cycle.objects.filter(relationship=relationship), cycle_pk, PURPOSE
@@ -245,10 +405,10 @@ def cycle_detail(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_add(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+def evidence_add(request: AuthenticatedHttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
-    cycle = policy.get_record_to_manage(
-        request.user, Cycle.objects.filter(relationship=relationship), cycle_pk
+    cycle = policy.get_record_to_write(
+        request.user, Cycle.objects.filter(relationship=relationship), cycle_pk, policy.Write.MANAGE
     )
     form = EvidenceForm(request.POST, cycle=cycle)
     if not form.is_valid():
@@ -260,10 +420,10 @@ def evidence_add(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_add(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+def decision_add(request: AuthenticatedHttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
-    cycle = policy.get_record_to_manage(
-        request.user, Cycle.objects.filter(relationship=relationship), cycle_pk
+    cycle = policy.get_record_to_write(
+        request.user, Cycle.objects.filter(relationship=relationship), cycle_pk, policy.Write.MANAGE
     )
     form = DecisionForm(request.POST, relationship=relationship, cycle=cycle)
     if not form.is_valid():
@@ -278,23 +438,57 @@ def decision_add(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+def session_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = policy.get_coached_relationship_for(request.user, pk)
-    form = SessionForm(_data(request))
+    form = NewSessionForm(
+        _data(request), initial={"wrap_up": briefs.usual_wrap_up(request.user, relationship)}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        session = actions.schedule_session(relationship, request.user, data, data["place"], data["agenda"])
-        messages.success(request, "Session scheduled.")
+        if data["repeat"]:
+            sessions = actions.schedule_series(
+                relationship,
+                request.user,
+                data,
+                data["place"],
+                data["agenda"],
+                cadence=data["repeat"],
+                dates=data["dates"],
+                ends_on=data["ends_on"],
+                occurrences=data["occurrences"],
+            )
+            cadence = SessionSeries.Cadence(data["repeat"]).label
+            messages.success(request, f"{len(sessions)} sessions scheduled, {cadence.lower()}.")
+            session = sessions[0]
+        else:
+            session = actions.schedule_session(
+                relationship, request.user, data, data["place"], data["agenda"]
+            )
+            messages.success(request, "Session scheduled.")
         return redirect("session_detail", pk=relationship.pk, session_pk=session.pk)
     return _render(
         request,
         "coaching/session_form.html",
-        {"relationship": relationship, "form": form, "heading": "Schedule a session", "button": "Schedule"},
+        {
+            "relationship": relationship,
+            "form": form,
+            "heading": "Schedule a session",
+            "button": "Schedule",
+            "repeats": True,
+        },
         form,
     )
 
 
-def _session_page(request, relationship, session, *, notes_form=None, step_form=None, summary_form=None):
+def _session_page(
+    request: AuthenticatedHttpRequest,
+    relationship: Relationship,
+    session: Session,
+    *,
+    notes_form: SessionNotesForm | None = None,
+    step_form: CommitmentForm | None = None,
+    summary_form: SummaryForm | None = None,
+) -> HttpResponse:
     """The session page; while scheduled it is the live meeting view."""
     next_steps = policy.read_records(request.user, session.next_steps.all(), PURPOSE)
     summaries = policy.read_records(request.user, session.summaries.all(), PURPOSE)
@@ -322,11 +516,13 @@ def _session_page(request, relationship, session, *, notes_form=None, step_form=
     )
 
 
-def _session_for(request, pk: int, session_pk: int, manage: bool = False) -> Session:
+def _session_for(
+    request: AuthenticatedHttpRequest, pk: int, session_pk: int, manage: bool = False
+) -> Session:
     relationship = policy.get_relationship_for(request.user, pk)
     queryset = Session.objects.filter(relationship=relationship)
     if manage:
-        session = policy.get_record_to_manage(request.user, queryset, session_pk)
+        session = policy.get_record_to_write(request.user, queryset, session_pk, policy.Write.MANAGE)
     else:
         session = policy.get_record_for(request.user, queryset, session_pk, PURPOSE)
     session.relationship = relationship
@@ -334,14 +530,14 @@ def _session_for(request, pk: int, session_pk: int, manage: bool = False) -> Ses
 
 
 @login_required
-def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = _session_for(request, pk, session_pk)
     return _session_page(request, session.relationship, session)
 
 
 @login_required
 @require_POST
-def session_notes(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_notes(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """Save the notes; with 'hold', also mark the meeting as held."""
     session = _session_for(request, pk, session_pk, manage=True)
     form = SessionNotesForm(request.POST)
@@ -358,7 +554,7 @@ def session_notes(request: HttpRequest, pk: int, session_pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def next_step_add(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def next_step_add(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """A next step agreed in the meeting becomes a commitment with an owner and a date."""
     session = _session_for(request, pk, session_pk, manage=True)
     form = CommitmentForm(request.POST, relationship=session.relationship)
@@ -371,7 +567,7 @@ def next_step_add(request: HttpRequest, pk: int, session_pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def summary_send(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def summary_send(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = _session_for(request, pk, session_pk, manage=True)
     form = SummaryForm(request.POST)
     if not form.is_valid():
@@ -390,14 +586,20 @@ def summary_send(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_cancel(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = _session_for(request, pk, session_pk, manage=True)
     if not session.is_scheduled:
         raise Http404("Only a scheduled session can be cancelled.")
-    form = CancelForm(_data(request), relationship=session.relationship)
+    later = actions.later_in_series(session).count()
+    form = CancelForm(_data(request), relationship=session.relationship, later_in_series=later)
     if request.method == "POST" and form.is_valid():
-        actions.cancel_session(session, form.cleaned_data["cancelled_by"], form.cleaned_data["reason"])
-        messages.success(request, "Session cancelled.")
+        by, reason = form.cleaned_data["cancelled_by"], form.cleaned_data["reason"]
+        if form.cancels_the_rest:
+            count = actions.cancel_rest_of_series(session, by, reason)
+            messages.success(request, f"{count} session{'s' if count != 1 else ''} cancelled.")
+        else:
+            actions.cancel_session(session, by, reason)
+            messages.success(request, "Session cancelled.")
         return redirect("relationship_detail", pk=session.relationship_id)
     return _render(
         request,
@@ -409,7 +611,7 @@ def session_cancel(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_reschedule(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_reschedule(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = _session_for(request, pk, session_pk, manage=True)
     if not session.is_scheduled:
         raise Http404("Only a scheduled session can be moved.")
@@ -433,7 +635,7 @@ def session_reschedule(request: HttpRequest, pk: int, session_pk: int) -> HttpRe
 
 
 @login_required
-def session_prep(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_prep(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """The one-page brief before a meeting (coach side only)."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
     session = policy.get_record_for(
@@ -445,7 +647,7 @@ def session_prep(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
 
 
 @login_required
-def session_ics(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_ics(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = _session_for(request, pk, session_pk)
     response = HttpResponse(calendar_for([session], request.get_host()), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="coaching-session-{session.pk}.ics"'
@@ -457,7 +659,7 @@ def session_ics(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def commitments(request: HttpRequest, pk: int) -> HttpResponse:
+def commitments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every commitment of the relationship, open first; either member adds their own."""
     relationship = policy.get_relationship_for(request.user, pk)
     form = CommitmentForm(
@@ -466,9 +668,13 @@ def commitments(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"owner": actions.owner_side(relationship, request.user)},
     )
     if request.method == "POST" and form.is_valid():
-        actions.add_commitment(relationship, request.user, form.cleaned_data)
-        messages.success(request, "Commitment added.")
-        return redirect("commitments", pk=relationship.pk)
+        try:
+            actions.add_commitment(relationship, request.user, form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Commitment added.")
+            return redirect("commitments", pk=relationship.pk)
     all_of_them = Commitment.objects.filter(relationship=relationship)
     return _render(
         request,
@@ -495,13 +701,32 @@ def commitments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def commitment_done(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
+def commitment_done(request: AuthenticatedHttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
-    commitment = policy.get_record_to_complete(
-        request.user, Commitment.objects.filter(relationship=relationship), commitment_pk
+    commitment = policy.get_record_to_write(
+        request.user,
+        Commitment.objects.filter(relationship=relationship),
+        commitment_pk,
+        policy.Write.COMPLETE,
     )
     actions.complete_commitment(commitment)
     messages.success(request, "Marked as done. Nicely kept.")
+    return redirect_back(request, reverse("commitments", args=[pk]))
+
+
+@login_required
+@require_POST
+def commitment_reopen(request: AuthenticatedHttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
+    """Undo "done": whoever may mark a commitment done may take it back."""
+    relationship = policy.get_relationship_for(request.user, pk)
+    commitment = policy.get_record_to_write(
+        request.user,
+        Commitment.objects.filter(relationship=relationship),
+        commitment_pk,
+        policy.Write.COMPLETE,
+    )
+    actions.reopen_commitment(commitment)
+    messages.success(request, "Open again.")
     return redirect_back(request, reverse("commitments", args=[pk]))
 
 
@@ -510,7 +735,7 @@ def commitment_done(request: HttpRequest, pk: int, commitment_pk: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = policy.get_coached_relationship_for(request.user, pk)
     now = timezone.localtime()
     form = VisitForm(
@@ -525,7 +750,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_detail(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedHttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
     visit = policy.get_record_for(
         request.user, Visit.objects.filter(relationship=relationship), visit_pk, PURPOSE
@@ -539,10 +764,10 @@ def visit_detail(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_share(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
+def visit_share(request: AuthenticatedHttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
-    visit = policy.get_record_to_change(
-        request.user, Visit.objects.filter(relationship=relationship), visit_pk
+    visit = policy.get_record_to_write(
+        request.user, Visit.objects.filter(relationship=relationship), visit_pk, policy.Write.CHANGE
     )
     actions.share_visit(visit)
     messages.success(request, f"Shared with {relationship.other_member(request.user).full_name}.")
@@ -559,7 +784,7 @@ def _require_caseload(user) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A coach's secret subscription URL: shown once when made; make a new one to replace it."""
     _require_caseload(request.user)
     feed_url = None
@@ -575,7 +800,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_revoke(request: HttpRequest) -> HttpResponse:
+def calendar_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_caseload(request.user)
     actions.revoke_calendar_feed(request.user)
     messages.success(request, "Your calendar link no longer works. Make a new one whenever you like.")

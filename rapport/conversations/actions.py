@@ -11,13 +11,20 @@ from django.db import transaction
 from rapport.conversations import listening, recordings
 from rapport.conversations.models import Comment, Conversation, SpeakerRole, transcript_to_json
 from rapport.conversations.transcripts import Transcript
+from rapport.privacy import policy
+from rapport.privacy.refusals import (
+    ActionRefused,
+    NotAMember,
+    check_open,
+    check_writes_as_coach,
+)
 from rapport.relationships.models import Relationship, Visibility
 
 
 def guess_speaker_roles(transcript: Transcript, relationship: Relationship) -> dict[str, str]:
     """Map transcript names to the coach and the teacher where they match (full or first
     name, any case); everyone else is "someone else" until the coach says otherwise."""
-    roles = {}
+    roles: dict[str, str] = {}
     for name in transcript.speakers:
         if listening.matches_person(name, relationship.coach.full_name):
             roles[name] = SpeakerRole.COACH
@@ -42,6 +49,7 @@ def import_conversation(
 
     Always visible to the teacher in it (it is about them), never releasable.
     """
+    check_writes_as_coach(relationship, author)
     recording_name, recording_size = recordings.save(recording) if recording else ("", 0)
     try:
         with transaction.atomic():
@@ -65,6 +73,7 @@ def import_conversation(
 
 
 def set_speaker_roles(conversation: Conversation, roles: dict[str, str]) -> None:
+    check_open(conversation.relationship)
     conversation.speaker_roles_data = json.dumps(roles, ensure_ascii=False)
     conversation.save(update_fields=["speaker_roles_data", "updated_at"])
 
@@ -72,6 +81,15 @@ def set_speaker_roles(conversation: Conversation, roles: dict[str, str]) -> None
 def add_comment(
     conversation: Conversation, author, at_seconds: float, body: str, parent: Comment | None
 ) -> Comment:
+    """A comment by the conversation's author, or by a coach lead it is shared with
+    (``policy.may_comment_on``); a reply stays in its parent's conversation."""
+    if not policy.may_comment_on(author, conversation):
+        raise NotAMember(
+            "Only the coach who brought this conversation, and the coach leads it is shared with, "
+            "comment on it."
+        )
+    if parent is not None and parent.conversation_id != conversation.pk:
+        raise ActionRefused("A reply answers a comment on the same conversation.")
     return Comment.objects.create(
         relationship_id=conversation.relationship_id,
         conversation=conversation,

@@ -135,7 +135,7 @@ class CommentForm(forms.Form):
     at = forms.CharField(
         label="Moment (minutes:seconds)",
         max_length=10,
-        help_text="Click a line of the transcript to fill this in.",
+        help_text="Click a line of the transcript (or its time) to fill this in.",
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "data-comment-moment": "", "autocomplete": "off"}
         ),

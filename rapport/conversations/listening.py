@@ -22,11 +22,12 @@ not judgement, and each finding is an invitation to look again.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from rapport.conversations import phrasing, questions, talk, uptake
 from rapport.conversations.transcripts import Line, Transcript
+from rapport.conversations.uptake import Uptake
 
 # "Listen twice as much as you talk": the coach's share of the talk we hope for.
 COACH_TARGET_SHARE = 1 / 3
@@ -68,7 +69,7 @@ class LineReading:
     question: str | None
     flags: tuple[phrasing.Flag, ...]
     words: tuple[str, ...]  # the words that take up the other person's
-    taken: uptake.Uptake = field(default_factory=uptake.Uptake, repr=False)
+    taken: Uptake = field(default_factory=Uptake, repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -147,7 +148,7 @@ def _share(part: float, whole: float) -> float:
 
 
 def speaker_stats(lines: list[Line]) -> list[SpeakerStats]:
-    seconds: Counter[str] = Counter()
+    seconds: defaultdict[str, float] = defaultdict(float)
     words: Counter[str] = Counter()
     turns: dict[str, list[float]] = {}
     current: str | None = None
@@ -218,6 +219,7 @@ def analyze(
 
 
 def _analyze(transcript: Transcript, coach: str | None, *, coach_speakers: set[str] | None) -> Analysis:
+    coach_name: str | None
     if coach_speakers:
         coach_name = next(
             name for name in transcript.speakers + sorted(coach_speakers) if name in coach_speakers

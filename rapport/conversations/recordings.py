@@ -105,7 +105,8 @@ def _stored_range(name: str, start: int, end: int) -> Iterator[IO[bytes]]:
     """
     with default_storage.open(name, "rb") as stored:
         if _in_s3_bucket():
-            body = stored.obj.get(Range=f"bytes={start}-{end - 1}")["Body"]
+            # django-storages' S3File: its object, read by range.
+            body = stored.obj.get(Range=f"bytes={start}-{end - 1}")["Body"]  # type: ignore[attr-defined]
             try:
                 yield body
             finally:
@@ -146,8 +147,11 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     return first, last
 
 
-def stream(request: HttpRequest, name: str, content_type: str, size: int) -> HttpResponse:
+def stream(
+    request: HttpRequest, name: str, content_type: str, size: int
+) -> HttpResponse | StreamingHttpResponse:
     """The recording, whole (200) or one range (206); 416 for a range we cannot serve."""
+    response: HttpResponse | StreamingHttpResponse
     header = request.headers.get("Range")
     if header is None:
         first, last, status = 0, size - 1, 200

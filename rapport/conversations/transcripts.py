@@ -267,9 +267,9 @@ def _parse_plain(rows: list[str]) -> Transcript:
         if not row:
             continue
         start = None
-        timed = _PLAIN_TIME.match(row)
-        if timed and timed.group(5):
-            start, row = _seconds(timed.groups()[:4]), timed.group(5)
+        stamped = _PLAIN_TIME.match(row)
+        if stamped and stamped.group(5):
+            start, row = _seconds(stamped.groups()[:4]), stamped.group(5)
         said.append((number, start, _split_speaker(row)))
     names = _accepted_names([item for _, _, item in said])
     entries: list[list] = []  # [start or None, speaker, text]

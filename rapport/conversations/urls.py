@@ -16,6 +16,8 @@ urlpatterns = [
         views.conversation_stop_sharing,
         name="conversation_stop_sharing",
     ),
+    path("conversations/consents/<int:pk>/", views.consent_answer, name="consent_answer"),
+    path("conversations/consent/<str:token>/", views.consent_link, name="consent_link"),
     path("conversations/<int:pk>/comments/", views.conversation_comment, name="conversation_comment"),
     path("conversations/<int:pk>/delete/", views.conversation_delete, name="conversation_delete"),
     path("conversations/<int:pk>/recording/", views.conversation_recording, name="conversation_recording"),

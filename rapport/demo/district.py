@@ -11,14 +11,17 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from importlib import import_module
+from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
 from rapport.people.models import CoachLeadAssignment, District, Role, School, User
 from rapport.relationships.models import Note, Relationship, Visibility
+
+Item = TypeVar("Item")
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the documented demo login
 
@@ -194,15 +197,20 @@ class DemoDistrict:
     start: date
     rng: random.Random
     accounts: dict[str, User] = field(default_factory=dict)
+    # When each relationship's meetings must end, from the teacher's profile: sessions keep to it.
+    usual_wrap_ups: dict[int, time] = field(default_factory=dict)
 
-    def varied(self, texts: list[str]) -> Iterator[str]:
-        """The texts in a random order, none again until every one has come (then a new order)."""
+    def varied(self, items: list[Item]) -> Iterator[Item]:
+        """The items in a random order, none again until every one has come (then a new order)."""
         while True:
-            yield from self.rng.sample(texts, len(texts))
+            yield from self.rng.sample(items, len(items))
 
 
 HistoryBuilder = Callable[[DemoDistrict, int], None]
 HISTORY_BUILDERS: list[HistoryBuilder] = []
+# The history of each capability (rapport/demo/<name>.py), each building on the ones before it;
+# search comes last, to index everything the others wrote.
+HISTORY_MODULES = ("relationships", "coaching", "conversations", "insights", "resources", "search")
 
 
 def history_builder(func: HistoryBuilder) -> HistoryBuilder:
@@ -216,7 +224,7 @@ def demo_exists() -> bool:
 
 
 def _person_names(rng: random.Random, count: int, taken: set[str]) -> list[str]:
-    names = []
+    names: list[str] = []
     while len(names) < count:
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         if name in taken and len(taken) < len(FIRST_NAMES) * len(LAST_NAMES):
@@ -373,7 +381,8 @@ def build(
         accounts=accounts,
     )
     # Each capability's rapport/<app>/demo.py registers its history builders.
-    autodiscover_modules("demo")
+    for name in HISTORY_MODULES:
+        import_module(f"rapport.demo.{name}")  # each registers its builders once, in this order
     for builder in HISTORY_BUILDERS:
         builder(demo, years)
     return demo

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rapport.insights.models import Export, TrustReflection
 from rapport.insights.tasks import make_export
 from rapport.privacy import policy
+from rapport.privacy.refusals import check_writes_as_coach
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ REPORT_KINDS = (Export.Kind.REPORT_CSV, Export.Kind.REPORT_XLSX)
 
 def kinds_for(user) -> list[str]:
     """The exports this person may make."""
-    kinds = []
+    kinds: list[str] = []
     if user.is_teacher or policy.coached_in(user).exists():
         kinds.append(Export.Kind.MY_DATA)
     if user.is_coach:
@@ -39,6 +40,8 @@ def start_export(owner, kind: str, parameters: dict | None = None) -> Export:
 
     def enqueue() -> None:
         try:
+            # Recorded first: with jobs run inline, the export is finished when enqueue returns.
+            Export.objects.filter(pk=export.pk).update(queued_at=timezone.now())
             make_export.enqueue(export.pk)
         except Exception:
             logger.exception("export %s could not be queued", export.pk)
@@ -62,6 +65,7 @@ def delete_expired_exports() -> int:
 
 def save_reflection(relationship, author, checked: list[str], reflection: str) -> TrustReflection:
     """A new checklist entry; earlier ones are kept, so the coach sees the change over time."""
+    check_writes_as_coach(relationship, author)
     return TrustReflection.objects.create(
         relationship=relationship, author=author, checked=checked, reflection=reflection
     )

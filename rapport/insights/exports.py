@@ -16,6 +16,7 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,6 +27,7 @@ from django.utils import timezone
 from rapport.insights import tabular
 from rapport.insights.models import Export
 from rapport.privacy import encryption, policy
+from rapport.privacy.relationships import RelationshipRecord
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +122,14 @@ def record_data(record) -> dict:
     return data
 
 
+class _Section(TypedDict):
+    """One kind of record in the person's own data."""
+
+    label: str
+    model: str
+    records: list[RelationshipRecord]
+
+
 @builder(Export.Kind.MY_DATA)
 def my_data(export: Export, progress: Progress) -> ExportFile:
     person = export.owner
@@ -127,7 +137,7 @@ def my_data(export: Export, progress: Progress) -> ExportFile:
     changes = list(policy.administrative_changes_for(person).order_by("at", "pk"))
     found = policy.records_about(person)
     progress(40)
-    sections = [
+    sections: list[_Section] = [
         {
             "label": str(model._meta.verbose_name_plural).capitalize(),
             "model": model._meta.label,
@@ -280,7 +290,7 @@ def leader_report(export: Export, progress: Progress) -> ExportFile:
         [
             table.metric.label,
             row.label,
-            *(hidden_text(cell, report.k) if cell.suppressed else cell.value for cell in row.cells),
+            *(hidden_text(cell) if cell.suppressed else cell.value for cell in row.cells),
         ]
         for table in report.tables
         for row in table.rows

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from rapport.insights.checklist import CHECKLIST
@@ -28,7 +30,8 @@ class TrustReflectionForm(forms.Form):
         return [key for dimension in CHECKLIST for key in self.cleaned_data[dimension]]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors and not any(cleaned.get(d) for d in CHECKLIST) and not cleaned.get("reflection"):
             raise forms.ValidationError("Tick at least one statement, or write a reflection, before saving.")
         return cleaned
@@ -58,12 +61,14 @@ class ReportForm(forms.Form):
         choices = [(str(s.pk), s.name) for s in scope.allowed]
         if scope.whole_district:
             choices.insert(0, ("district", f"{scope.district.name} (all schools)"))
-        self.fields["unit"].choices = choices
+        cast(forms.ChoiceField, self.fields["unit"]).choices = choices
 
     def clean(self):
         from rapport.insights.reports import finished_months
 
-        cleaned = super().clean()
+        super().clean()
+
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end < start:

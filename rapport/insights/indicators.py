@@ -29,6 +29,8 @@ from rapport.coaching.models import (
     Session,
     Side,
 )
+from rapport.people.models import User
+from rapport.privacy import aggregates
 from rapport.relationships.coverage import days_between
 from rapport.relationships.models import (
     Appreciation,
@@ -84,6 +86,8 @@ class Indicators:
     coach_cancellations: int = 0
     resources_delivered: int = 0
     thin: list[str] = field(default_factory=list)
+    # The other member, as the person reading the dashboard names them (set by the view).
+    other: User = field(init=False, repr=False, compare=False)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -114,12 +118,8 @@ class Indicators:
             self.thin.append("No wins noticed yet: look for one thing that works and name it.")
 
 
-def _counts(queryset, date_field: str, since: datetime.datetime, **filters) -> dict[int, int]:
-    rows = (
-        queryset.filter(**{f"{date_field}__gte": since}, **filters)
-        .values("relationship_id")
-        .annotate(n=Count("pk"))
-    )
+def _counts(queryset, date_field: str, since: datetime.date, **filters) -> dict[int, int]:
+    rows = aggregates.rows(queryset.filter(**{f"{date_field}__gte": since}, **filters), "relationship_id")
     return {row["relationship_id"]: row["n"] for row in rows}
 
 
@@ -133,7 +133,10 @@ def caseload_indicators(
     ids = [r.pk for r in relationships]
     within = {"relationship_id__in": ids}
 
-    agreements = dict(Agreement.objects.filter(**within).values_list("relationship_id", "version"))
+    agreements = {
+        row["relationship_id"]: row["version"]
+        for row in aggregates.values(Agreement.objects.filter(**within), "relationship_id", "version")
+    }
     acknowledged = set(
         AgreementAcknowledgement.objects.filter(
             agreement__relationship_id__in=ids,
@@ -149,29 +152,36 @@ def caseload_indicators(
         status=Session.Status.CANCELLED,
         cancelled_by=Side.COACH,
     )
-    summaries = (
+    summary_rows = aggregates.rows(
         SentSummary.objects.filter(
             **within, session__starts_at__gte=since, session__status=Session.Status.HELD
-        )
-        .values("relationship_id")
-        .annotate(n=Count("session_id", distinct=True))
+        ),
+        "relationship_id",
+        n=Count("session_id", distinct=True),
     )
-    summaries = {row["relationship_id"]: row["n"] for row in summaries}
+    summaries = {row["relationship_id"]: row["n"] for row in summary_rows}
     wins = _counts(Noticing.objects.filter(**within), "noticed_on", since_day)
     touchpoints = _counts(Touchpoint.objects.filter(**within), "happened_at", since)
     appreciations = _counts(Appreciation.objects.filter(**within), "sent_at", since)
     # The same rule as CommitmentQuerySet.on_time_rate, grouped by relationship.
-    commitments = (
-        Commitment.objects.filter(**within, owner=Side.COACH, due_on__gte=since_day)
-        .filter(Q(done_on__isnull=False) | Q(due_on__lt=today))
-        .values("relationship_id")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(done_on__lte=F("due_on"))))
+    commitment_rows = aggregates.rows(
+        Commitment.objects.filter(**within, owner=Side.COACH, due_on__gte=since_day).filter(
+            Q(done_on__isnull=False) | Q(due_on__lt=today)
+        ),
+        "relationship_id",
+        due=Count("pk"),
+        on_time=Count("pk", filter=Q(done_on__lte=F("due_on"))),
     )
-    commitments = {row["relationship_id"]: row for row in commitments}
-    resources: dict[int, int] = defaultdict(int)
-    done_coach = Commitment.objects.filter(**within, owner=Side.COACH, done_on__gte=since_day)
-    for relationship_id, title in done_coach.values_list("relationship_id", "resource_title"):
-        resources[relationship_id] += bool(title)
+    commitments = {row["relationship_id"]: row for row in commitment_rows}
+    # Whether a resource was named, never which: the title stays encrypted and unread.
+    resources = {
+        row["relationship_id"]: row["n"]
+        for row in aggregates.rows(
+            Commitment.objects.filter(**within, owner=Side.COACH, done_on__gte=since_day),
+            "relationship_id",
+            n=Count("pk", filter=Q(resource_title__isblank=False)),
+        )
+    }
 
     now = timezone.now()
     result = []
@@ -186,13 +196,11 @@ def caseload_indicators(
             wins_noticed=wins.get(pk, 0),
             touchpoints=touchpoints.get(pk, 0),
             appreciations=appreciations.get(pk, 0),
-            days_since_contact=(now - relationship.last_contact_at).days
-            if relationship.last_contact_at
-            else None,
+            days_since_contact=days_between(relationship.last_contact_at, now),
             commitments_due=commitments.get(pk, {}).get("due", 0),
             commitments_on_time=commitments.get(pk, {}).get("on_time", 0),
             coach_cancellations=cancelled.get(pk, 0),
-            resources_delivered=resources[pk],
+            resources_delivered=resources.get(pk, 0),
         )
         indicators.find_thin_places()
         result.append(indicators)
@@ -235,11 +243,12 @@ def _monthly_trends(
     since = _moment(months[0])
 
     def by_month(queryset, date_field: str) -> dict[tuple[int, datetime.date], int]:
-        rows = (
-            queryset.filter(**within, **{f"{date_field}__gte": since})
-            .annotate(key=F(group), month=TruncMonth(date_field))
-            .values("key", "month")
-            .annotate(n=Count("pk"))
+        rows = aggregates.rows(
+            queryset.filter(**within, **{f"{date_field}__gte": since}).annotate(
+                key=F(group), month=TruncMonth(date_field)
+            ),
+            "key",
+            "month",
         )
         return {(row["key"], _as_date(row["month"])): row["n"] for row in rows}
 
@@ -320,7 +329,7 @@ def _share(part: int, whole: int) -> float | None:
 class Practice:
     """One coach's practice over the school year, summed across the caseload."""
 
-    coach: object
+    coach: User
     teachers: int = 0
     sessions_held: int = 0
     coach_cancellations: int = 0

@@ -53,6 +53,8 @@ class Export(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When it was handed to the job queue: still waiting long after, no worker has picked it up.
+    queued_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(default=_expiry)
 
@@ -68,6 +70,13 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def waiting_for_a_worker(self) -> bool:
+        """Queued a while ago and still not started: no background worker has picked it up."""
+        from rapport.operations.workers import waiting_too_long
+
+        return self.status == self.Status.QUEUED and waiting_too_long(self.queued_at)
 
 
 class TrustReflection(RelationshipRecord):

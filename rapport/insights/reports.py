@@ -16,16 +16,18 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Count, DateField, DurationField, F, QuerySet, Sum, Value, When
+from django.db.models import Case, DateField, DurationField, F, QuerySet, Sum, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rapport.coaching.models import Cycle, EvidencePoint, Session, Visit
-from rapport.insights.suppression import DISTRICT, Cell, Hidden, Published, protect_table
+from rapport.insights.suppression import DISTRICT, Cell, Published, protect_linked_table, protect_table
 from rapport.people.models import District, Role, School
+from rapport.privacy import aggregates
 from rapport.relationships.models import Relationship
 
 Collected = dict[tuple[int, datetime.date], Cell]
@@ -37,6 +39,9 @@ class Metric:
     label: str
     definition: str
     collect: Callable[[QuerySet, datetime.datetime, datetime.datetime], Collected]
+    # An outcome out of another metric's count (goals met out of cycles completed): the two are
+    # protected together (rapport.insights.suppression.protect_linked_table).
+    outcome_of: str = ""
 
 
 def month_of(value) -> datetime.date:
@@ -82,13 +87,10 @@ def _records(queryset: QuerySet, date_field: str, start, end) -> QuerySet:
     )
 
 
-def _rows(queryset: QuerySet, date_field: str, start, end, **aggregates):
-    """One row per school, teacher and month, with ``aggregates`` (default: how many records)."""
-    return (
-        _records(queryset, date_field, start, end)
-        .values("school", "teacher", "month")
-        .annotate(**(aggregates or {"n": Count("pk")}))
-        .order_by()
+def _rows(queryset: QuerySet, date_field: str, start, end, **measures) -> list[dict]:
+    """One row per school, teacher and month, with ``measures`` (default: how many records)."""
+    return aggregates.rows(
+        _records(queryset, date_field, start, end), "school", "teacher", "month", **measures
     )
 
 
@@ -111,7 +113,8 @@ def _hours(relationships, start, end) -> Collected:
         duration=Sum(F("ends_at") - F("starts_at"), output_field=DurationField()),
     )
     collected = _gather(rows, lambda row: Decimal(row["duration"].total_seconds()) / 3600)
-    return {key: Cell(round(cell.value, 1), cell.teachers) for key, cell in collected.items()}
+    # Hours: each value is a sum of Decimals.
+    return {key: Cell(round(cast(Decimal, cell.value), 1), cell.teachers) for key, cell in collected.items()}
 
 
 def _teachers_engaged(relationships, start, end) -> Collected:
@@ -133,28 +136,22 @@ def _cycles_started(relationships, start, end) -> Collected:
     )
 
 
-def _done_cycles(relationships, start, end):
-    return Cycle.objects.filter(relationship__in=relationships, status=Cycle.Status.DONE)
-
-
 def _cycles_completed(relationships, start, end) -> Collected:
-    return _gather(
-        _rows(_done_cycles(relationships, start, end), "completed_at", start, end), lambda row: row["n"]
-    )
+    done = Cycle.objects.filter(relationship__in=relationships, status=Cycle.Status.DONE)
+    return _gather(_rows(done, "completed_at", start, end), lambda row: row["n"])
 
 
 def _goals_met(relationships, start, end) -> Collected:
-    rows = list(
-        _records(_done_cycles(relationships, start, end), "completed_at", start, end).values(
-            "school", "teacher", "month", "pk", "baseline", "target"
-        )
+    done = Cycle.objects.filter(relationship__in=relationships, status=Cycle.Status.DONE)
+    rows = aggregates.values(
+        _records(done, "completed_at", start, end), "school", "teacher", "month", "pk", "baseline", "target"
     )
     latest: dict[int, Decimal] = {}
     evidence = EvidencePoint.objects.filter(cycle_id__in=[row["pk"] for row in rows]).order_by(
         "measured_on", "pk"
     )
-    for cycle_id, value in evidence.values_list("cycle_id", "value"):
-        latest[cycle_id] = value
+    for row in aggregates.values(evidence, "cycle_id", "value"):
+        latest[row["cycle_id"]] = row["value"]
 
     def met(row) -> int:
         value = latest.get(row["pk"])
@@ -163,7 +160,20 @@ def _goals_met(relationships, start, end) -> Collected:
         upward = row["target"] >= row["baseline"]
         return int(value >= row["target"] if upward else value <= row["target"])
 
-    return _gather(rows, met)
+    values: dict = defaultdict(int)
+    teachers: dict = defaultdict(set)
+    reached: dict = defaultdict(set)
+    missed: dict = defaultdict(set)
+    for row in rows:
+        key = (row["school"], month_of(row["month"]))
+        outcome = met(row)
+        values[key] += outcome
+        teachers[key].add(row["teacher"])
+        (reached if outcome else missed)[key].add(row["teacher"])
+    return {
+        key: Cell(values[key], frozenset(teachers[key]), frozenset(reached[key]), frozenset(missed[key]))
+        for key in values
+    }
 
 
 METRICS = [
@@ -184,7 +194,11 @@ METRICS = [
     Metric("cycles_started", "Cycles started", "Coaching cycles begun.", _cycles_started),
     Metric("cycles_completed", "Cycles completed", "Coaching cycles marked done.", _cycles_completed),
     Metric(
-        "goals_met", "Goals met", "Completed cycles whose latest evidence reached the target.", _goals_met
+        "goals_met",
+        "Goals met",
+        "Completed cycles whose latest evidence reached the target.",
+        _goals_met,
+        outcome_of="cycles_completed",
     ),
 ]
 
@@ -257,7 +271,10 @@ class MetricTable:
             "type": "bar",
             "labels": [m.strftime("%b %Y") for m in months],
             "series": [
-                {"label": row.label, "data": [None if c.suppressed else float(c.value) for c in row.cells]}
+                {
+                    "label": row.label,
+                    "data": [None if c.suppressed or c.value is None else float(c.value) for c in row.cells],
+                }
                 for row in self.rows
             ],
         }
@@ -303,12 +320,20 @@ def _district_edition(scope: Scope, months: list[datetime.date]) -> tuple[str, d
     edition = cache.get(key)
     if edition is None:
         k = settings.RAPPORT_MIN_GROUP_SIZE
-        relationships = Relationship.objects.filter(school_id__in=school_ids)
+        # A coach lead's spaces with coaches are not coaching of teachers: never in a report.
+        relationships = Relationship.objects.filter(school_id__in=school_ids).exclude(
+            kind=Relationship.Kind.COACH_LEAD
+        )
         start, end = _moment(months[0]), _moment(next_month(months[-1]))
+        collected = {metric.key: metric.collect(relationships, start, end) for metric in METRICS}
         tables = {
-            metric.key: protect_table(metric.collect(relationships, start, end), school_ids, months, k)
-            for metric in METRICS
+            metric.key: protect_table(collected[metric.key], school_ids, months, k) for metric in METRICS
         }
+        for metric in METRICS:
+            if metric.outcome_of:
+                tables[metric.outcome_of], tables[metric.key] = protect_linked_table(
+                    collected[metric.outcome_of], collected[metric.key], school_ids, months, k
+                )
         edition = (f"{key}:{uuid.uuid4().hex}", tables)
         cache.set(key, edition, REPORT_CACHE_SECONDS)
     return edition
@@ -341,10 +366,14 @@ def report_sections_html(report: Report) -> str:
     if not report.edition:
         return render()
     unit = report.unit.pk if report.unit else "district"
-    return cache.get_or_set(f"leader-report-html:{report.edition}:{unit}", render, REPORT_CACHE_SECONDS)
+    html = cache.get_or_set(f"leader-report-html:{report.edition}:{unit}", render, REPORT_CACHE_SECONDS)
+    return cast(str, html)  # what render() made, kept safe to show (a SafeString)
 
 
-def hidden_text(cell: Published, k: int) -> str:
-    if cell.hidden == Hidden.SMALL:
-        return f"hidden: fewer than {k} teachers"
-    return "hidden: protects a small number"
+# Every hidden cell reads the same, in the page, the downloads and anywhere else, whatever hid
+# it: a reason shown for some would tell a reader which ones to look at.
+HIDDEN_TEXT = "hidden"
+
+
+def hidden_text(cell: Published) -> str:
+    return HIDDEN_TEXT

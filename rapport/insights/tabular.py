@@ -32,7 +32,7 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet, its active one
     sheet.title = title[:31]
     sheet.append(list(headers))
     for cell in sheet[1]:

@@ -4,6 +4,7 @@ from rapport.insights import views
 
 urlpatterns = [
     path("reports/", views.leader_report, name="leader_report"),
+    path("coaches/", views.coaches_led, name="coaches_led"),
     path("insights/", views.dashboard, name="trust_dashboard"),
     path("insights/r/<int:pk>/", views.relationship_trust, name="relationship_trust"),
     path("settings/coaching/sharing/", views.practice_sharing, name="practice_sharing"),

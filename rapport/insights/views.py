@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -17,10 +17,12 @@ from rapport.insights import actions, exports, indicators, reports
 from rapport.insights.checklist import STATEMENTS
 from rapport.insights.forms import ReportForm, TrustReflectionForm
 from rapport.insights.models import Export, TrustReflection
+from rapport.people.models import Role, User
 from rapport.privacy import actions as privacy_actions
 from rapport.privacy import policy
 from rapport.privacy.forms import CoachLeadsForm
 from rapport.privacy.models import PracticeShare, Purpose
+from rapport.privacy.types import AuthenticatedHttpRequest
 
 
 def _get_export_for(user, pk: int) -> Export:
@@ -33,7 +35,7 @@ def _get_export_for(user, pk: int) -> Export:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     kinds = actions.kinds_for(request.user)
     if not kinds:
         raise PermissionDenied
@@ -62,7 +64,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def export_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The export's progress; htmx polls the status part until the file is ready."""
     export = _get_export_for(request.user, pk)
     template = "insights/_export_status.html" if request.htmx else "insights/export_detail.html"
@@ -70,7 +72,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     export = _get_export_for(request.user, pk)
     if export.status != Export.Status.DONE:
         raise Http404("This export is not ready.")
@@ -90,7 +92,7 @@ def _require_caseload(user):
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The caseload as a grid of indicators: where trust looks thin, and what to do next."""
     relationships = _require_caseload(request.user)
     rows = indicators.caseload_indicators(relationships)
@@ -100,13 +102,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/dashboard.html",
-        {"rows": rows, "definitions": indicators.DEFINITIONS, "viewer": request.user},
+        {
+            "rows": rows,
+            "attention": [row for row in rows if row.thin],
+            "definitions": indicators.DEFINITIONS,
+            "viewer": request.user,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def relationship_trust(request: HttpRequest, pk: int) -> HttpResponse:
+def relationship_trust(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One relationship's indicators, their trend over the school year, and the checklist."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
     form = TrustReflectionForm(request.POST or None)
@@ -137,7 +144,7 @@ def relationship_trust(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice_sharing(request: HttpRequest) -> HttpResponse:
+def practice_sharing(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coach's own choice of the coach leads, by name, who see the aggregates of their practice."""
     if not request.user.is_coach:
         raise PermissionDenied
@@ -195,7 +202,7 @@ def _report_form(user, data):
 
 
 @login_required
-def leader_report(request: HttpRequest) -> HttpResponse:
+def leader_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Coaching in aggregate for one school or the district; small numbers hidden."""
     scope, form = _report_form(request.user, request.GET)
     report = None
@@ -212,4 +219,26 @@ def leader_report(request: HttpRequest) -> HttpResponse:
             "download_kinds": [(kind, Export.Kind(kind).label) for kind in actions.REPORT_KINDS],
         },
         status=200 if report else 400,
+    )
+
+
+@login_required
+def coaches_led(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The coaches this coach lead supports; for those who chose to share, their own practice.
+
+    Practice indicators are totals over a coach's caseload (never per teacher), and only for
+    coaches the policy says share them with this lead; of the others, the name alone.
+    """
+    if not request.user.has_role(Role.Kind.COACH_LEAD):
+        raise PermissionDenied
+    coaches = User.objects.filter(coach_lead_assignments__coach_lead=request.user).order_by("full_name")
+    sharing = list(policy.coaches_sharing_practice_with(request.user).order_by("full_name"))
+    shared = {practice.coach.pk: practice for practice in indicators.practice_indicators(sharing)}
+    # Each coach with their shared practice (if any) and the lead's space with them (if opened).
+    spaces = {space.teacher_id: space for space in policy.coach_lead_spaces_of(request.user)}
+    rows = [(coach, shared.get(coach.pk), spaces.get(coach.pk)) for coach in coaches]
+    return render(
+        request,
+        "insights/coaches_led.html",
+        {"rows": rows, "definitions": indicators.PRACTICE_DEFINITIONS},
     )

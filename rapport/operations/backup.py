@@ -445,8 +445,8 @@ def _mirror_media(source: Path, media_root: Path) -> tuple[int, int]:
                 path.rmdir()
     for folder in sorted(folders):
         (media_root / folder).mkdir(parents=True, exist_ok=True)
-    for name in files:
-        shutil.copyfile(source / name, media_root / name)
+    for relative in files:
+        shutil.copyfile(source / relative, media_root / relative)
     return len(files), removed
 
 

@@ -38,6 +38,7 @@ def is_database_down(exception: BaseException | None) -> bool:
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    response: HttpResponse
     if is_api_request(request):
         response = JsonResponse({"detail": UNAVAILABLE}, status=503)
     else:

@@ -6,8 +6,11 @@ Rapport promises not to have. People set passwords through the reset email;
 email addresses come from the roster.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
 from rapport.people.models import CoachLeadAssignment, District, Role, School, User
 
@@ -31,12 +34,14 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = ["last_login", "date_joined"]
     inlines = [RoleInline]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: User | None = None
+    ) -> list[str] | tuple[str, ...]:
         if obj is not None:
             return [*self.readonly_fields, "email"]
         return self.readonly_fields
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db.models.sql.compiler import SQLCompiler
+from django.http import HttpRequest
 
 from rapport.people.models import Role, User
 
@@ -18,7 +24,9 @@ class _CommaList(Aggregate):
     template = "%(function)s(%(expressions)s, ',')"
     output_field = CharField()
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Sequence[Any]]:
         return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
 
 
@@ -36,13 +44,19 @@ class RolesWithUserBackend(ModelBackend):
 
     _sql_by_database: dict[tuple[str, str], str] = {}  # (alias, vendor): GROUP_CONCAT or STRING_AGG
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         # With password sign-in off, no form anywhere (the administration's included) takes one.
         if not settings.RAPPORT_PASSWORD_SIGN_IN:
             return None
         return super().authenticate(request, username, password, **kwargs)
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> User | None:
         try:
             user_id = int(user_id)
         except (TypeError, ValueError):
@@ -51,7 +65,9 @@ class RolesWithUserBackend(ModelBackend):
         user = next(iter(User._default_manager.raw(self._sql(database), [user_id]).using(database)), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        user.__dict__["role_kinds"] = frozenset(filter(None, (user.role_kind_list or "").split(",")))
+        # role_kind_list is the raw query's extra column (_sql below), unknown to the model.
+        role_kind_list: str | None = getattr(user, "role_kind_list", None)
+        user.__dict__["role_kinds"] = frozenset(filter(None, (role_kind_list or "").split(",")))
         return user
 
     @classmethod

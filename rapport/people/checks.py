@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
 
 from rapport.people import sso
 
@@ -14,8 +17,8 @@ UNVERIFIED_ADDRESS_CLAIMS = frozenset({"preferred_username", "upn", "unique_name
 
 
 @register(Tags.security)
-def check_single_sign_on(app_configs=None, **kwargs) -> list[Error]:
-    errors = []
+def check_single_sign_on(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     parts = {
         "RAPPORT_OIDC_ISSUER": settings.RAPPORT_OIDC_ISSUER,
         "RAPPORT_OIDC_CLIENT_ID": settings.OIDC_RP_CLIENT_ID,

@@ -8,6 +8,7 @@ themselves: only membership of a relationship does (see rapport.privacy.policy).
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -41,7 +42,7 @@ class School(models.Model):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         if password:
             user.set_password(password)
@@ -50,7 +51,7 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         return self.create_user(email, password, **fields)
@@ -80,7 +81,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
@@ -192,6 +193,8 @@ class ImportRun(models.Model):
 
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # When it was last handed to the job queue (the preview, then the import once confirmed).
+    queued_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file_name = models.CharField(max_length=255)
     format = models.CharField(
@@ -216,3 +219,10 @@ class ImportRun(models.Model):
     def is_active(self) -> bool:
         """Still queued or running: the run page keeps polling."""
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def waiting_for_a_worker(self) -> bool:
+        """Queued a while ago and still not started: no background worker has picked it up."""
+        from rapport.operations.workers import waiting_too_long
+
+        return self.status == self.Status.QUEUED and waiting_too_long(self.queued_at)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -31,11 +34,14 @@ logger = logging.getLogger(__name__)
 REFUSED_EMAIL_SESSION_KEY = "sso_refused_email"
 SSO_BACKEND = f"{sso.DistrictSignInBackend.__module__}.{sso.DistrictSignInBackend.__qualname__}"
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
-def allow_the_provider_button(response: HttpResponseBase) -> HttpResponseBase:
+
+def allow_the_provider_button(response: _Response) -> _Response:
     """Let the page's sign-in button post to Rapport and be redirected on to the provider (CSP)."""
     if sso.enabled():
-        response._csp_update = {"form-action": [sso.form_action_origin()]}
+        # django-csp's middleware reads this attribute, which HttpResponse does not declare.
+        response._csp_update = {"form-action": [sso.form_action_origin()]}  # type: ignore[attr-defined]
     return response
 
 
@@ -44,26 +50,26 @@ class SignInView(LoginView):
 
     authentication_form = EmailAuthenticationForm
 
-    def get_form(self, form_class=None):
+    def get_form(self, form_class: type[AuthenticationForm] | None = None) -> AuthenticationForm:
         form = super().get_form(form_class)
         if sso.enabled():  # the provider's button comes first; the email field waits its turn
             form.fields["username"].widget.attrs.pop("autofocus", None)
         return form
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.RAPPORT_PASSWORD_SIGN_IN:
             context = self.get_context_data(password_refused=True)
             return self.render_to_response(context, status=403)
         return super().post(request, *args, **kwargs)
 
-    def render_to_response(self, context, **response_kwargs):
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         return allow_the_provider_button(super().render_to_response(context, **response_kwargs))
 
 
 class SignOutView(LogoutView):
     """Signs out of Rapport; the district account stays signed in, so a shared computer says so."""
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         through_the_provider = request.session.get(BACKEND_SESSION_KEY) == SSO_BACKEND
         response = super().post(request, *args, **kwargs)
         if through_the_provider:  # a warning, which stays on screen until read
@@ -75,11 +81,11 @@ class SignOutView(LogoutView):
         return response
 
 
-def with_password_sign_in(view):
+def with_password_sign_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A password page, which does not exist where the district signs in with its provider only."""
 
     @functools.wraps(view)
-    def password_page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def password_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if settings.RAPPORT_PASSWORD_SIGN_IN:
             return view(request, *args, **kwargs)
         return render(request, "registration/passwords_off.html", status=404)
@@ -87,19 +93,23 @@ def with_password_sign_in(view):
     return password_page
 
 
-class _AuthenticationRequest(OIDCAuthenticationRequestView):
+class _AuthenticationRequest(OIDCAuthenticationRequestView):  # type: ignore[misc]  # the library is untyped
     """mozilla-django-oidc's redirect to the provider (state, nonce, PKCE in the session), on a POST."""
 
     http_method_names = ["post"]
     provider: sso.DistrictProvider | None = None
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         View.__init__(self, **kwargs)  # the endpoint comes from discovery, not from settings
+        if self.provider is None:
+            raise TypeError("_AuthenticationRequest.as_view() needs the provider")
         self.OIDC_OP_AUTH_ENDPOINT = self.provider.authorization_endpoint
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        return self.get(request)  # reads ``next`` from the query string, checked against this host
+        # reads ``next`` from the query string, checked against this host
+        response: HttpResponse = self.get(request)
+        return response
 
 
 @require_POST
@@ -111,10 +121,11 @@ def start(request: HttpRequest) -> HttpResponse:
         provider = sso.district_provider()
     except SignInRefused as refusal:
         return _refuse(request, refusal)
-    return _AuthenticationRequest.as_view(provider=provider)(request)
+    response: HttpResponse = _AuthenticationRequest.as_view(provider=provider)(request)
+    return response
 
 
-class _Callback(OIDCAuthenticationCallbackView):
+class _Callback(OIDCAuthenticationCallbackView):  # type: ignore[misc]  # the library is untyped
     """Where the provider sends the person back: signed in, or a page saying why not."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -128,9 +139,10 @@ class _Callback(OIDCAuthenticationCallbackView):
         if state is not None and state not in attempts:
             return _refuse(request, SignInRefused(Refusal.EXPIRED_ATTEMPT))
         try:
-            return super().get(request)
+            response: HttpResponse = super().get(request)
         except SignInRefused as refusal:
             return _refuse(request, refusal)
+        return response
 
     def login_failure(self) -> HttpResponse:
         error = self.request.GET.get("error")
@@ -148,7 +160,8 @@ class _Callback(OIDCAuthenticationCallbackView):
 def callback(request: HttpRequest) -> HttpResponse:
     if not sso.enabled():
         raise Http404
-    return _Callback.as_view()(request)
+    response: HttpResponse = _Callback.as_view()(request)
+    return response
 
 
 def _refuse(request: HttpRequest, refusal: SignInRefused) -> HttpResponse:

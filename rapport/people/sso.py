@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
@@ -218,7 +219,7 @@ def _account_with_no_role(email: str, claims: Mapping[str, Any]) -> User:
     return person
 
 
-class DistrictSignInBackend(OIDCAuthenticationBackend, RolesWithUserBackend):
+class DistrictSignInBackend(OIDCAuthenticationBackend, RolesWithUserBackend):  # type: ignore[misc]  # untyped library
     """Signs in the person a sign-in coming back from the provider names, or raises SignInRefused.
 
     Anything else (a password sign-in) is not for this backend. A signed-in person is loaded
@@ -227,18 +228,25 @@ class DistrictSignInBackend(OIDCAuthenticationBackend, RolesWithUserBackend):
 
     get_user = RolesWithUserBackend.get_user
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # mozilla-django-oidc reads the provider's endpoints from settings here; Rapport reads them
         # from the discovery document when a sign-in comes back, so loading the backend is free.
         self.UserModel = User
         self.provider: DistrictProvider | None = None
 
-    def get_settings(self, attr: str, *args):
+    def get_settings(self, attr: str, *args: Any) -> Any:
         if attr == "OIDC_TOKEN_USE_BASIC_AUTH" and self.provider is not None:
             return self.provider.token_auth_basic
         return import_from_settings(attr, *args)
 
-    def authenticate(self, request, nonce=None, code_verifier=None, **credentials):
+    # The provider's callback, which passes a nonce, not a password: not ModelBackend's signature.
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        nonce: str | None = None,
+        code_verifier: str | None = None,
+        **credentials: Any,
+    ) -> User | None:
         if request is None or nonce is None or not enabled():
             return None
         self.provider = district_provider()
@@ -248,7 +256,8 @@ class DistrictSignInBackend(OIDCAuthenticationBackend, RolesWithUserBackend):
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
         try:
-            return super().authenticate(request, nonce=nonce, code_verifier=code_verifier)
+            person: User | None = super().authenticate(request, nonce=nonce, code_verifier=code_verifier)
+            return person
         except requests.HTTPError as error:
             # The provider refused to exchange the code (used already, expired, wrong secret).
             logger.warning("The identity provider refused the sign-in: %s", error)
@@ -257,7 +266,7 @@ class DistrictSignInBackend(OIDCAuthenticationBackend, RolesWithUserBackend):
             logger.warning("The identity provider did not answer: %s", error)
             raise SignInRefused(Refusal.PROVIDER_UNREACHABLE) from error
 
-    def verify_token(self, token, **kwargs) -> dict[str, Any]:
+    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         """The ID token's claims, once Rapport knows it is the provider's, for Rapport, and current."""
         try:
             jwt.get_unverified_header(token)
@@ -267,6 +276,8 @@ class DistrictSignInBackend(OIDCAuthenticationBackend, RolesWithUserBackend):
             key = self.retrieve_matching_jwk(token)
         except (SuspiciousOperation, KeyError, jwt.PyJWKError):
             raise SignInRefused(Refusal.BAD_SIGNATURE) from None  # signed with none of the provider's keys
+        if self.provider is None:
+            raise TypeError("authenticate() reads the provider before a token is verified")
         try:
             claims = jwt.decode(
                 token,
@@ -298,7 +309,7 @@ class DistrictSignInBackend(OIDCAuthenticationBackend, RolesWithUserBackend):
             raise SignInRefused(Refusal.INVALID_TOKEN)
         return claims
 
-    def get_userinfo(self, access_token, id_token, payload) -> dict[str, Any]:
+    def get_userinfo(self, access_token: str, id_token: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The ID token's claims, completed by the userinfo endpoint when they lack the email.
 
         Google and Entra ID put the address in the ID token; other providers only answer it at
@@ -313,5 +324,5 @@ class DistrictSignInBackend(OIDCAuthenticationBackend, RolesWithUserBackend):
             raise SignInRefused(Refusal.INVALID_TOKEN)
         return {**userinfo, **claims}
 
-    def get_or_create_user(self, access_token, id_token, payload) -> User:
+    def get_or_create_user(self, access_token: str, id_token: str, payload: Mapping[str, Any]) -> User:
         return person_for(self.get_userinfo(access_token, id_token, payload))

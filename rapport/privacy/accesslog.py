@@ -9,6 +9,7 @@ without ``verify`` noticing. What a key holder can still do is in docs/threat-mo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -17,17 +18,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from rapport.privacy import encryption
 from rapport.privacy.models import AccessLogEntry, AccessLogHead
+from rapport.privacy.relationships import RelationshipRecord
+from rapport.privacy.types import Person
 
 GENESIS_HASH = "0" * 64
 MAC_PURPOSE = "rapport access log chain v1"
 
 
-def chain_payload(entry) -> bytes:
+def chain_payload(entry: AccessLogEntry) -> bytes:
     """What an entry's MAC covers: all it says, and the link to the entry before it.
 
     A function of the fields, not a model method, so that the migration that converted the
@@ -49,7 +52,7 @@ def chain_payload(entry) -> bytes:
     ).encode()
 
 
-def entry_mac(entry, key: bytes) -> str:
+def entry_mac(entry: AccessLogEntry, key: bytes) -> str:
     return hmac.new(key, chain_payload(entry), hashlib.sha256).hexdigest()
 
 
@@ -68,29 +71,30 @@ def _made_with_a_key(stored: str, compute: Callable[[bytes], str], keys: tuple[b
     return any(hmac.compare_digest(compute(key), stored) for key in keys)
 
 
-def record_type_of(record) -> str:
+def record_type_of(record: models.Model) -> str:
     return record._meta.label_lower
 
 
 # The reads of the request being served, when they are written once at its end (``batched``).
-_pending: ContextVar[list[tuple[object, list, str]] | None] = ContextVar("access_log_pending", default=None)
+_Reads = tuple[Person, list[RelationshipRecord], str]  # who read which records, and why
+_pending: ContextVar[list[_Reads] | None] = ContextVar("access_log_pending", default=None)
 
 
-def append(accessor, records: Iterable, purpose: str) -> None:
+def append(accessor: Person, records: Iterable[RelationshipRecord], purpose: str) -> None:
     """Log that ``accessor`` read ``records`` (only those they did not write).
 
     Inside ``batched`` (every request: ``privacy.middleware.AccessLogMiddleware``) the entries
     are written when the response is ready, before any of it is sent; elsewhere (jobs,
     commands, the shell) at once.
     """
-    records = [record for record in records if record.author_id != accessor.pk]
-    if not records:
+    read = [record for record in records if record.author_id != accessor.pk]
+    if not read:
         return
     pending = _pending.get()
     if pending is None:
-        _write([(accessor, records, purpose)])
+        _write([(accessor, read, purpose)])
     else:
-        pending.append((accessor, records, purpose))
+        pending.append((accessor, read, purpose))
 
 
 @contextmanager
@@ -110,7 +114,7 @@ def batched() -> Iterator[None]:
         _write(pending)
 
 
-def _write(reads: list[tuple[object, list, str]]) -> None:
+def _write(reads: list[_Reads]) -> None:
     now = timezone.now()
     key = mac_keys()[0]
     with transaction.atomic():
@@ -162,7 +166,7 @@ def verify(batch_size: int = 5000) -> VerificationResult:
             problems.append(f"entries {expected_seq} to {entry.seq - 1} are missing (deleted)")
         if entry.prev_hash != expected_prev:
             problems.append(f"entry {entry.seq}: does not follow the entry before it")
-        if not _made_with_a_key(entry.entry_hash, lambda key, entry=entry: entry_mac(entry, key), keys):
+        if not _made_with_a_key(entry.entry_hash, functools.partial(entry_mac, entry), keys):
             problems.append(f"entry {entry.seq}: changed after it was written, or written without the key")
         expected_prev, expected_seq = entry.entry_hash, entry.seq + 1
     head = AccessLogHead.objects.filter(pk=1).first()

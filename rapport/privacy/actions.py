@@ -3,14 +3,34 @@ shares with named coach leads and stops."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.core import signing
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from rapport.core import mail
 from rapport.people.models import Role, User
-from rapport.privacy.models import CoachLeadShare, PracticeShare, Release, ShareEnded
-from rapport.relationships.models import Relationship, RelationshipRecord, Visibility
+from rapport.privacy import policy
+from rapport.privacy.models import (
+    CoachLeadShare,
+    ConsentState,
+    PracticeShare,
+    Release,
+    ShareEnded,
+    ShareQuerySet,
+    TeacherConsent,
+)
+from rapport.privacy.refusals import ActionRefused, NotAMember, NotTheirCoachLead, VisibilityRefused
+from rapport.privacy.relationships import Relationship, RelationshipRecord, Visibility
+from rapport.privacy.types import Person
+
+logger = logging.getLogger(__name__)
 
 
 def leaders_for(relationship: Relationship) -> QuerySet[User]:
@@ -25,8 +45,20 @@ def leaders_for(relationship: Relationship) -> QuerySet[User]:
     )
 
 
+def _check_release(record: RelationshipRecord, leaders: Iterable[Person], by: Person) -> None:
+    if record.visibility not in policy.VISIBLE_TO_MEMBERS:
+        raise VisibilityRefused("Only what both of you can read can be released.")
+    if not policy.can_release(by, record):
+        raise NotAMember("Only the person this record is about releases it.")
+    allowed = set(leaders_for(record.relationship).values_list("pk", flat=True))
+    if any(leader.pk not in allowed for leader in leaders):
+        raise ActionRefused("Only leaders of this school or district can be named.")
+
+
 @transaction.atomic
-def release(record: RelationshipRecord, leaders, by: User) -> list[Release]:
+def release(record: RelationshipRecord, leaders: Iterable[Person], by: Person) -> list[Release]:
+    """``by``, the person the record is about, releases it to ``leaders`` of its school or district."""
+    _check_release(record, leaders, by)
     content_type = ContentType.objects.get_for_model(record)
     already = set(
         Release.objects.active()
@@ -59,7 +91,9 @@ def revoke(release_: Release) -> None:
     )
     if not still_released.exists():
         model = release_.content_type.model_class()
-        model.objects.filter(pk=release_.object_id, visibility=Visibility.RELEASED).update(
+        if model is None:
+            raise LookupError(f"{release_.content_type} is released but is no model any more")
+        model._default_manager.filter(pk=release_.object_id, visibility=Visibility.RELEASED).update(
             visibility=Visibility.SHARED
         )
 
@@ -74,7 +108,7 @@ def withdraw_all_releases(record: RelationshipRecord) -> None:
 # --- Sharing with named coach leads ------------------------------------------------------
 
 
-def coach_leads_of(coach) -> QuerySet[User]:
+def coach_leads_of(coach: Person) -> QuerySet[User]:
     """Who the coach may share with now: each active coach lead assigned to lead them."""
     return (
         User.objects.filter(is_active=True, coaches_led__coach=coach, roles__kind=Role.Kind.COACH_LEAD)
@@ -83,46 +117,142 @@ def coach_leads_of(coach) -> QuerySet[User]:
     )
 
 
-def _check_coach_leads(coach, leads) -> None:
+def _check_coach_leads(coach: Person, leads: Iterable[Person]) -> None:
     allowed = set(coach_leads_of(coach).values_list("pk", flat=True))
     strangers = [lead for lead in leads if lead.pk not in allowed]
     if strangers:
-        raise ValueError(f"not a coach lead of {coach.pk}: {[lead.pk for lead in strangers]}")
+        raise NotTheirCoachLead()
 
 
-def _shares_of(record: RelationshipRecord) -> QuerySet[CoachLeadShare]:
+def _shares_of(record: RelationshipRecord) -> ShareQuerySet[CoachLeadShare]:
     return CoachLeadShare.objects.filter(
         content_type=ContentType.objects.get_for_model(record), object_id=record.pk
     )
 
 
 @transaction.atomic
-def share_with_coach_leads(record: RelationshipRecord, leads) -> None:
+def share_with_coach_leads(record: RelationshipRecord, leads: Iterable[Person]) -> list[TeacherConsent]:
     """The record's author shares it with each of ``leads``, by name; each must lead them now.
 
-    Someone it is already shared with keeps their share and its date.
+    Each new share asks the person the record is about (the teacher) for their consent, and
+    opens nothing until they agree (``answer_consent``). Returns the new asks. Someone it is
+    already shared with keeps their share, its date and its answer.
     """
     _check_coach_leads(record.author, leads)
     already = set(_shares_of(record).open().values_list("coach_lead_id", flat=True))
     content_type = ContentType.objects.get_for_model(record)
-    # A second click racing the first finds the open share there: nothing to add.
-    CoachLeadShare.objects.bulk_create(
-        [
-            CoachLeadShare(
-                content_type=content_type,
-                object_id=record.pk,
-                relationship_id=record.relationship_id,
-                coach=record.author,
-                coach_lead=lead,
-            )
-            for lead in leads
-            if lead.pk not in already
-        ],
-        ignore_conflicts=True,
+    teacher = record.relationship.other_member(record.author)
+    asks = []
+    for lead in leads:
+        if lead.pk in already:
+            continue
+        try:
+            # A second click racing the first finds the open share there: nothing to add.
+            with transaction.atomic():
+                share = CoachLeadShare.objects.create(
+                    content_type=content_type,
+                    object_id=record.pk,
+                    relationship_id=record.relationship_id,
+                    coach=record.author,
+                    coach_lead=lead,
+                )
+        except IntegrityError:
+            continue
+        asks.append(
+            TeacherConsent.objects.create(share=share, relationship_id=share.relationship_id, teacher=teacher)
+        )
+    return asks
+
+
+class ConsentRefused(Exception):
+    """An answer that cannot be given any more (already answered, or the share ended)."""
+
+
+@transaction.atomic
+def answer_consent(consent: TeacherConsent, *, agree: bool, named: bool = False) -> None:
+    """The teacher agrees (perhaps to be named too) or declines; declining ends the share."""
+    consent = TeacherConsent.objects.select_for_update().select_related("share").get(pk=consent.pk)
+    if not consent.is_asked or not consent.share.is_open:
+        raise ConsentRefused("This has already been answered, or your coach no longer asks.")
+    consent.state = ConsentState.AGREED if agree else ConsentState.DECLINED
+    consent.named = agree and named
+    consent.answered_at = timezone.now()
+    consent.save(update_fields=["state", "named", "answered_at"])
+    if not agree:
+        CoachLeadShare.objects.filter(pk=consent.share_id).end(ShareEnded.TEACHER_DECLINED)
+
+
+@transaction.atomic
+def withdraw_consent(consent: TeacherConsent) -> None:
+    """The teacher takes their consent back: the coach lead's access ends now, for good."""
+    consent = TeacherConsent.objects.select_for_update().get(pk=consent.pk)
+    if not consent.is_agreed:
+        raise ConsentRefused("There is no consent of yours to withdraw here.")
+    consent.state = ConsentState.WITHDRAWN
+    consent.answered_at = timezone.now()
+    consent.save(update_fields=["state", "answered_at"])
+    CoachLeadShare.objects.filter(pk=consent.share_id).end(ShareEnded.TEACHER_WITHDREW)
+
+
+@transaction.atomic
+def set_consent_naming(consent: TeacherConsent, named: bool) -> None:
+    """The teacher, having agreed, lets the coach lead see their name, or no longer."""
+    if not consent.is_agreed:
+        raise ConsentRefused("There is no consent of yours to change here.")
+    TeacherConsent.objects.filter(pk=consent.pk).update(named=named)
+    consent.named = named
+
+
+CONSENT_SALT = "rapport.privacy.teacher-consent"
+CONSENT_LINK_MAX_AGE = timedelta(days=7)
+
+
+def consent_token(consent: TeacherConsent) -> str:
+    """A signed link for this one ask: it names the ask and when it was made."""
+    return signing.TimestampSigner(salt=CONSENT_SALT).sign(f"{consent.pk}:{consent.teacher_id}")
+
+
+class LinkRefused(Exception):
+    """A consent link that is altered, expired, malformed or already used."""
+
+
+def read_consent_token(token: str) -> TeacherConsent:
+    try:
+        value = signing.TimestampSigner(salt=CONSENT_SALT).unsign(token, max_age=CONSENT_LINK_MAX_AGE)
+        consent_pk, teacher_pk = (int(part) for part in value.split(":"))
+    except signing.SignatureExpired:
+        raise LinkRefused("This link has expired. Sign in to Rapport to answer your coach.") from None
+    except (signing.BadSignature, ValueError):
+        raise LinkRefused("This link is not valid. It may have been changed or cut short.") from None
+    consent = (
+        TeacherConsent.objects.select_related("share__coach", "share__coach_lead", "teacher")
+        .filter(pk=consent_pk, teacher_id=teacher_pk, teacher__is_active=True)
+        .first()
     )
+    if consent is None:
+        raise LinkRefused("This link no longer points to a question from your coach.")
+    if not consent.is_asked or not consent.share.is_open:
+        raise LinkRefused("This link has already been used, or your coach no longer asks.")
+    return consent
 
 
-def stop_sharing_with_coach_leads(record: RelationshipRecord, leads=None) -> int:
+def send_consent_request(consent: TeacherConsent, base_url: str) -> bool:
+    """Email the teacher a one-time link to answer; False when the mail server refused."""
+    link = base_url + reverse("consent_link", args=[consent_token(consent)])
+    try:
+        mail.send(
+            to=[consent.teacher.email],
+            subject="Your coach asks before sharing a conversation",
+            template="teacher_consent",
+            context={"consent": consent, "link": link, "days": CONSENT_LINK_MAX_AGE.days},
+        )
+    except mail.NOT_SENT as error:
+        logger.warning("consent email not sent: %s", type(error).__name__)
+        return False
+    return True
+
+
+def stop_sharing_with_coach_leads(record: RelationshipRecord, leads: Iterable[Person] | None = None) -> int:
     """End the record's shares with ``leads`` (with everyone when ``None``); how many ended."""
     shares = _shares_of(record)
     if leads is not None:
@@ -131,7 +261,7 @@ def stop_sharing_with_coach_leads(record: RelationshipRecord, leads=None) -> int
 
 
 @transaction.atomic
-def set_practice_shares(coach, leads) -> None:
+def set_practice_shares(coach: Person, leads: Iterable[Person]) -> None:
     """Share the coach's practice indicators with exactly ``leads``, each a coach lead of theirs
     now, and with nobody else; a share that goes on keeps its date."""
     _check_coach_leads(coach, leads)

@@ -7,7 +7,7 @@ the change (the administration site, a shell, the API); the roster import, which
 bulk without signals, calls the same functions for what it creates and changes.
 
 Who made the change comes from ``acting``: the signed-in person of the request
-(``privacy.middleware.AdministrativeActorMiddleware``), the roster import (``people.tasks``,
+(``privacy.middleware.AdministrativeActorMiddleware``), the roster import (``roster.tasks``,
 the ``import_roster`` command), else "System".
 """
 
@@ -17,13 +17,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, cast
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from rapport.people.models import CoachLeadAssignment, Role, School, User
 from rapport.privacy.models import AdministrationLogEntry, AdministrativeChange
-from rapport.relationships.models import Relationship
+from rapport.privacy.relationships import Relationship
 
 SYSTEM = "System"
 ROSTER_IMPORT = "Roster import"
@@ -35,14 +38,18 @@ class Actor:
     user: User | None = None
 
 
-_actor: ContextVar[Actor | User | None] = ContextVar("rapport_administrative_actor", default=None)
+_actor: ContextVar[Actor | User | AnonymousUser | None] = ContextVar(
+    "rapport_administrative_actor", default=None
+)
 
 
 @contextmanager
-def acting(who: User | str, user: User | None = None) -> Iterator[None]:
+def acting(who: User | AnonymousUser | str, user: User | None = None) -> Iterator[None]:
     """Changes made inside are made by ``who``: a signed-in person (possibly not resolved yet),
     or a label such as ``ROSTER_IMPORT``, with the person who started it."""
-    token = _actor.set(Actor(who, user) if isinstance(who, str) else who)
+    # type(), not isinstance(): isinstance() asks a lazy request.user for its class, which
+    # loads the session and the person on every request.
+    token = _actor.set(Actor(who, user) if type(who) is str else cast(User | AnonymousUser, who))
     try:
         yield
     finally:
@@ -61,7 +68,12 @@ def _current_actor() -> Actor:
 
 
 def entry(
-    change: str, description: str, *, person_id=None, other_person_id=None, relationship_id=None
+    change: str,
+    description: str,
+    *,
+    person_id: int | None = None,
+    other_person_id: int | None = None,
+    relationship_id: int | None = None,
 ) -> AdministrationLogEntry:
     """An entry made now by whoever is acting, not saved yet (``write``)."""
     actor = _current_actor()
@@ -81,7 +93,7 @@ def write(entries: list[AdministrationLogEntry]) -> None:
     AdministrationLogEntry.objects.bulk_create(entries)
 
 
-def record(change: str, description: str, **concerns) -> None:
+def record(change: str, description: str, **concerns: int | None) -> None:
     entry(change, description, **concerns).save()
 
 
@@ -95,7 +107,7 @@ def _pair(relationship: Relationship) -> str:
     return f"{relationship.coach} coaching {relationship.teacher}{focus}"
 
 
-def _members(relationship: Relationship) -> dict:
+def _members(relationship: Relationship) -> dict[str, int | None]:
     return {
         "person_id": relationship.coach_id,
         "other_person_id": relationship.teacher_id,
@@ -136,25 +148,43 @@ def school_moved(school: School) -> AdministrationLogEntry:
 # --- Receivers: every save and delete, whoever makes it ------------------------------------------
 
 
-def _stored(sender, instance, *fields: str) -> dict | None:
+def _stored(sender: type[Model], instance: Model, *fields: str) -> dict[str, Any] | None:
     if instance.pk is None or instance._state.adding:
         return None
-    return sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+    row: dict[str, Any] | None = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+    return row
+
+
+# What a pre_save receiver read from the database, for its post_save receiver to compare with.
+_BEFORE = "_before_admin_change"
+
+
+def _keep_before(instance: Model, stored: dict[str, Any] | None) -> None:
+    setattr(instance, _BEFORE, stored)
+
+
+def _before(instance: Model) -> dict[str, Any] | None:
+    stored: dict[str, Any] | None = getattr(instance, _BEFORE, None)
+    return stored
 
 
 @receiver(pre_save, sender=Relationship)
-def _relationship_before(sender, instance: Relationship, raw: bool, **kwargs) -> None:
-    instance._before_admin_change = None if raw else _stored(sender, instance, "ended_on", "school_id")
+def _relationship_before(
+    sender: type[Relationship], instance: Relationship, raw: bool, **kwargs: Any
+) -> None:
+    _keep_before(instance, None if raw else _stored(sender, instance, "ended_on", "school_id"))
 
 
 @receiver(post_save, sender=Relationship)
-def _relationship_saved(sender, instance: Relationship, created: bool, raw: bool, **kwargs) -> None:
+def _relationship_saved(
+    sender: type[Relationship], instance: Relationship, created: bool, raw: bool, **kwargs: Any
+) -> None:
     if raw:
         return
     if created:
         relationship_started(instance).save()
         return
-    before = getattr(instance, "_before_admin_change", None) or {}
+    before = _before(instance) or {}
     if "ended_on" in before and before["ended_on"] != instance.ended_on:
         if instance.ended_on is None:
             record(
@@ -177,7 +207,7 @@ def _relationship_saved(sender, instance: Relationship, created: bool, raw: bool
 
 
 @receiver(post_delete, sender=Relationship)
-def _relationship_deleted(sender, instance: Relationship, **kwargs) -> None:
+def _relationship_deleted(sender: type[Relationship], instance: Relationship, **kwargs: Any) -> None:
     record(
         AdministrativeChange.RELATIONSHIP_DELETED,
         f"Deleted {_pair(instance)}, and every record in it.",
@@ -186,20 +216,18 @@ def _relationship_deleted(sender, instance: Relationship, **kwargs) -> None:
 
 
 @receiver(pre_save, sender=Role)
-def _role_before(sender, instance: Role, raw: bool, **kwargs) -> None:
-    instance._before_admin_change = (
-        None if raw else _stored(sender, instance, "kind", "school_id", "district_id")
-    )
+def _role_before(sender: type[Role], instance: Role, raw: bool, **kwargs: Any) -> None:
+    _keep_before(instance, None if raw else _stored(sender, instance, "kind", "school_id", "district_id"))
 
 
 @receiver(post_save, sender=Role)
-def _role_saved(sender, instance: Role, created: bool, raw: bool, **kwargs) -> None:
+def _role_saved(sender: type[Role], instance: Role, created: bool, raw: bool, **kwargs: Any) -> None:
     if raw:
         return
     if created:
         role_added(instance).save()
         return
-    before = getattr(instance, "_before_admin_change", None)
+    before = _before(instance)
     now = {"kind": instance.kind, "school_id": instance.school_id, "district_id": instance.district_id}
     if before and before != now:
         was = Role(kind=before["kind"], school_id=before["school_id"], district_id=before["district_id"])
@@ -211,7 +239,7 @@ def _role_saved(sender, instance: Role, created: bool, raw: bool, **kwargs) -> N
 
 
 @receiver(post_delete, sender=Role)
-def _role_deleted(sender, instance: Role, **kwargs) -> None:
+def _role_deleted(sender: type[Role], instance: Role, **kwargs: Any) -> None:
     record(
         AdministrativeChange.ROLE_REMOVED,
         f"{_name(instance.user_id)} is no longer {_role_words(instance)}.",
@@ -226,15 +254,19 @@ def _name(user_id: int) -> str:
 
 
 @receiver(pre_save, sender=CoachLeadAssignment)
-def _assignment_before(sender, instance: CoachLeadAssignment, raw: bool, **kwargs) -> None:
-    instance._before_admin_change = None if raw else _stored(sender, instance, "coach_lead_id", "coach_id")
+def _assignment_before(
+    sender: type[CoachLeadAssignment], instance: CoachLeadAssignment, raw: bool, **kwargs: Any
+) -> None:
+    _keep_before(instance, None if raw else _stored(sender, instance, "coach_lead_id", "coach_id"))
 
 
 @receiver(post_save, sender=CoachLeadAssignment)
-def _assignment_saved(sender, instance: CoachLeadAssignment, created: bool, raw: bool, **kwargs) -> None:
+def _assignment_saved(
+    sender: type[CoachLeadAssignment], instance: CoachLeadAssignment, created: bool, raw: bool, **kwargs: Any
+) -> None:
     if raw:
         return
-    before = getattr(instance, "_before_admin_change", None)
+    before = _before(instance)
     if not created and before == {"coach_lead_id": instance.coach_lead_id, "coach_id": instance.coach_id}:
         return
     if before:
@@ -249,7 +281,9 @@ def _assignment_saved(sender, instance: CoachLeadAssignment, created: bool, raw:
 
 
 @receiver(post_delete, sender=CoachLeadAssignment)
-def _assignment_deleted(sender, instance: CoachLeadAssignment, **kwargs) -> None:
+def _assignment_deleted(
+    sender: type[CoachLeadAssignment], instance: CoachLeadAssignment, **kwargs: Any
+) -> None:
     _assignment_ended(instance.coach_lead_id, instance.coach_id)
 
 
@@ -264,25 +298,27 @@ def _assignment_ended(coach_lead_id: int, coach_id: int) -> None:
 
 
 @receiver(pre_save, sender=User)
-def _user_before(sender, instance: User, raw: bool, update_fields=None, **kwargs) -> None:
+def _user_before(
+    sender: type[User], instance: User, raw: bool, update_fields: frozenset[str] | None = None, **kwargs: Any
+) -> None:
     watched = not raw and (update_fields is None or "is_active" in update_fields)
-    instance._before_admin_change = _stored(sender, instance, "is_active") if watched else None
+    _keep_before(instance, _stored(sender, instance, "is_active") if watched else None)
 
 
 @receiver(post_save, sender=User)
-def _user_saved(sender, instance: User, created: bool, raw: bool, **kwargs) -> None:
-    before = getattr(instance, "_before_admin_change", None)
+def _user_saved(sender: type[User], instance: User, created: bool, raw: bool, **kwargs: Any) -> None:
+    before = _before(instance)
     if not (raw or created) and before and before["is_active"] != instance.is_active:
         active_changed(instance).save()
 
 
 @receiver(pre_save, sender=School)
-def _school_before(sender, instance: School, raw: bool, **kwargs) -> None:
-    instance._before_admin_change = None if raw else _stored(sender, instance, "district_id")
+def _school_before(sender: type[School], instance: School, raw: bool, **kwargs: Any) -> None:
+    _keep_before(instance, None if raw else _stored(sender, instance, "district_id"))
 
 
 @receiver(post_save, sender=School)
-def _school_saved(sender, instance: School, created: bool, raw: bool, **kwargs) -> None:
-    before = getattr(instance, "_before_admin_change", None)
+def _school_saved(sender: type[School], instance: School, created: bool, raw: bool, **kwargs: Any) -> None:
+    before = _before(instance)
     if not (raw or created) and before and before["district_id"] != instance.district_id:
         school_moved(instance).save()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PrivacyConfig(AppConfig):
@@ -6,3 +7,6 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport.privacy import adminlog, signals  # noqa: F401  (connect the receivers)
+        from rapport.privacy.membership import ensure_triggers
+
+        post_migrate.connect(ensure_triggers, dispatch_uid="privacy.membership.ensure_triggers")

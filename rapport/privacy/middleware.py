@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -11,6 +12,8 @@ from rapport.operations.middleware import DATABASE_DOWN, database_unavailable_re
 from rapport.privacy import accesslog, adminlog
 
 logger = logging.getLogger(__name__)
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
 
 
 class AccessLogMiddleware:
@@ -22,7 +25,7 @@ class AccessLogMiddleware:
     unreachable) or the error page.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -46,7 +49,7 @@ class NoStoreMiddleware:
     before this middleware runs, stay cacheable.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -62,7 +65,7 @@ class AdministrativeActorMiddleware:
     only when a change is logged, so requests that change nothing pay nothing.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from rapport.privacy import encryption
 
+_Rewrite = Callable[[Apps, BaseDatabaseSchemaEditor], None]
 
-def _rewrite(app_label: str, model_name: str, field_names: tuple[str, ...], change: Callable[[str], str]):
-    def rewrite(apps, schema_editor):
+
+def _rewrite(
+    app_label: str, model_name: str, field_names: tuple[str, ...], change: Callable[[str], str]
+) -> _Rewrite:
+    def rewrite(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         model = apps.get_model(app_label, model_name)
         quote = schema_editor.connection.ops.quote_name
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn, TypeVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -20,9 +22,10 @@ class Purpose(models.TextChoices):
     API = "api", "Read through the API"
     SHARED_WITH_COACH_LEAD = "coach-lead", "Read by the coach lead it was shared with"
     SEARCH = "search", "Found in a search"
+    CONSENT = "consent", "Opened to decide whether a coach lead may read it"
 
 
-class ReleaseQuerySet(models.QuerySet):
+class ReleaseQuerySet(models.QuerySet["Release"]):
     def active(self) -> ReleaseQuerySet:
         return self.filter(revoked_at__isnull=True)
 
@@ -62,10 +65,15 @@ class ShareEnded(models.TextChoices):
 
     BY_COACH = "coach", "The coach stopped sharing"
     NO_LONGER_LEAD = "no-longer-lead", "No longer the coach's coach lead"
+    TEACHER_DECLINED = "teacher-declined", "The teacher did not agree"
+    TEACHER_WITHDREW = "teacher-withdrew", "The teacher withdrew their consent"
 
 
-class ShareQuerySet(models.QuerySet):
-    def open(self) -> ShareQuerySet:
+_Share = TypeVar("_Share", bound="SharedWithCoachLead")
+
+
+class ShareQuerySet(models.QuerySet[_Share]):
+    def open(self) -> ShareQuerySet[_Share]:
         """The shares that let their coach lead read now: the one definition the policy uses."""
         return self.filter(ended_at__isnull=True)
 
@@ -119,10 +127,9 @@ class CoachLeadShare(SharedWithCoachLead):
     """One record (a coaching conversation) shared by its author with one named coach lead.
 
     One row per record and person, so each can be ended on its own and the coach sees exactly
-    who reads. Issue 22 (the teacher in the conversation consents before it travels) adds its
-    consent to this row: when the teacher agreed, and whether they agreed to be named; then
-    ``ShareQuerySet.open`` also requires the consent, and a withdrawal ends the share with a
-    reason of its own. Nothing else changes: the policy reads ``open()`` rows only.
+    who reads. An open share lets its coach lead read only once the teacher in the record has
+    agreed (``TeacherConsent``); until then it waits, and the teacher declining or withdrawing
+    ends it with a reason of its own.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -140,6 +147,63 @@ class CoachLeadShare(SharedWithCoachLead):
         return f"{self.content_type.model} #{self.object_id} shared with {self.coach_lead}"
 
 
+class ConsentState(models.TextChoices):
+    ASKED = "asked", "Asked, not answered yet"
+    AGREED = "agreed", "Agreed"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class TeacherConsentQuerySet(models.QuerySet["TeacherConsent"]):
+    def agreed(self) -> TeacherConsentQuerySet:
+        return self.filter(state=ConsentState.AGREED)
+
+
+class TeacherConsent(models.Model):
+    """The teacher's answer to "may my coach share this conversation with this coach lead?".
+
+    One per share (``CoachLeadShare``): the teacher agrees to a named person, as the coach
+    shared with a named person. The coach lead reads the record only once the teacher agreed
+    (``privacy.policy``); declining or withdrawing ends the share for good. ``named``: the
+    teacher also lets the coach lead see their name; until then the lead reads "the teacher".
+    An emailed link answers the ask once: it is refused once the consent is no longer asked.
+    """
+
+    share = models.OneToOneField(CoachLeadShare, on_delete=models.CASCADE, related_name="consent")
+    relationship = models.ForeignKey(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="teacher_consents"
+    )
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=ConsentState.choices, default=ConsentState.ASKED)
+    named = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TeacherConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        indexes = [models.Index(fields=["teacher", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="asked", answered_at__isnull=True)
+                | (~models.Q(state="asked") & models.Q(answered_at__isnull=False)),
+                name="consent_answered_unless_asked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"consent #{self.pk} for share #{self.share_id}: {self.state}"
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.state == ConsentState.AGREED
+
+    @property
+    def is_asked(self) -> bool:
+        return self.state == ConsentState.ASKED
+
+
 class PracticeShare(SharedWithCoachLead):
     """A coach's own practice indicators (aggregates over their caseload, never per teacher)
     shared with one named coach lead."""
@@ -155,13 +219,16 @@ class AppendOnlyError(Exception):
     pass
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+_Row = TypeVar("_Row", bound="AppendOnly")
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
     """Rows are added, never changed nor deleted, not even in bulk."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
 
 
@@ -173,12 +240,12 @@ class AppendOnly(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(f"{self._meta.verbose_name_plural} are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(f"{self._meta.verbose_name_plural} are append-only")
 
 

@@ -7,14 +7,17 @@ questions, and nothing else in Rapport may answer them:
 * which records may this person see?  (``visible_records``, a queryset filter)
 
 and it loads records *for a person* (``get_relationship_for``,
-``read_records``, ``get_record_for``), raising 404 rather than revealing that
+``read_records``; one record through the read door, ``get_record_for``, or the
+write door, ``get_record_to_write``), raising 404 rather than revealing that
 something exists, and writing the access log for every read by someone other
 than the author.
 
 The rules, in words:
 
 * A relationship's members are its coach and its teacher (two peers in peer
-  coaching). Roles (leader, administrator, coach lead) grant nothing here.
+  coaching; a coach lead and the coach they support, in a coach lead's space, where the
+  coach stands in the teacher's place and nothing is ever released). Roles (leader,
+  administrator, coach lead) grant nothing here.
 * ``private``: the author only.
 * ``shared``: both members.
 * ``released``: both members, and each leader the teacher named in an active
@@ -27,7 +30,8 @@ The rules, in words:
 * Shared with a coach lead: a coach may share a record that offers it (a
   coaching conversation) with coach leads of theirs, each by name, and take it
   back. The person named may read it, and comment, while the share is open;
-  every such read is logged. A share names a person, never "whoever leads this
+  every such read is logged. A share opens only once the teacher in the record agreed
+  (``privacy.TeacherConsent``), and ends when they withdraw. A share names a person, never "whoever leads this
   coach": nothing here looks at coach-lead assignments or roles, so a later
   assignment opens nothing (and the end of one ends the share: privacy.signals).
   Nothing else a coach writes ever reaches a coach lead.
@@ -42,47 +46,86 @@ There is no override, no "view as", no superuser exception.
 
 from __future__ import annotations
 
+import datetime
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple, TypeGuard, TypeVar
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from rapport.people.models import Role, User
 from rapport.privacy import accesslog
-from rapport.privacy.models import AdministrationLogEntry, CoachLeadShare, PracticeShare, Purpose, Release
-from rapport.relationships.models import Relationship, RelationshipRecord, Visibility
+from rapport.privacy.models import (
+    AccessLogEntry,
+    AdministrationLogEntry,
+    CoachLeadShare,
+    ConsentState,
+    PracticeShare,
+    Purpose,
+    Release,
+    ReleaseQuerySet,
+    TeacherConsent,
+)
+from rapport.privacy.relationships import Relationship, RelationshipQuerySet, RelationshipRecord, Visibility
+from rapport.privacy.types import Anyone, Person, Records
 
 VISIBLE_TO_MEMBERS = (Visibility.SHARED, Visibility.RELEASED)
 
+# The kind of record a door is asked for is the kind it gives back.
+AnyRecord = TypeVar("AnyRecord", bound=RelationshipRecord)
 
-def _authenticated(user) -> bool:
+
+def _authenticated(user: Anyone | None) -> TypeGuard[Person]:
     return user is not None and user.is_authenticated and user.is_active
 
 
 # --- Relationships ---------------------------------------------------------------
 
 
-def relationships_for(user) -> QuerySet[Relationship]:
+def relationships_for(user: Anyone) -> RelationshipQuerySet:
     """Relationships the person is a member of, on either side."""
     if not _authenticated(user):
         return Relationship.objects.none()
     return Relationship.objects.filter(Q(coach=user) | Q(teacher=user))
 
 
-def caseload_for(user) -> QuerySet[Relationship]:
-    """Relationships in which the person coaches (a coach; either peer)."""
+def caseload_for(user: Anyone) -> RelationshipQuerySet:
+    """Relationships in which the person coaches teachers (a coach; either peer). A coach lead's
+    spaces with the coaches they lead are not a caseload: ``coach_lead_spaces_of``."""
     if not _authenticated(user):
         return Relationship.objects.none()
-    return Relationship.objects.filter(Q(coach=user) | Q(teacher=user, kind=Relationship.Kind.PEER)).active()
+    return (
+        Relationship.objects.filter(Q(coach=user) | Q(teacher=user, kind=Relationship.Kind.PEER))
+        .exclude(kind=Relationship.Kind.COACH_LEAD)
+        .active()
+    )
 
 
-def coached_in(user) -> QuerySet[Relationship]:
+def coach_lead_spaces_of(user: Anyone) -> RelationshipQuerySet:
+    """The coach lead's active relationships with the coaches they support (they are its "coach")."""
+    if not _authenticated(user):
+        return Relationship.objects.none()
+    return Relationship.objects.filter(coach=user, kind=Relationship.Kind.COACH_LEAD).active()
+
+
+def coach_lead_spaces_with(user: Anyone) -> RelationshipQuerySet:
+    """A coach's active relationships with their coach leads (the coach is its "teacher")."""
+    if not _authenticated(user):
+        return Relationship.objects.none()
+    return Relationship.objects.filter(teacher=user, kind=Relationship.Kind.COACH_LEAD).active()
+
+
+def coached_in(user: Anyone) -> RelationshipQuerySet:
     """Relationships in which the records are about this person (a teacher; either peer)."""
     if not _authenticated(user):
         return Relationship.objects.none()
     return Relationship.objects.filter(Q(teacher=user) | Q(coach=user, kind=Relationship.Kind.PEER))
 
 
-def get_relationship_for(user, pk) -> Relationship:
+def get_relationship_for(user: Person, pk: int) -> Relationship:
     """The relationship, if the person is a member of it; 404 otherwise."""
     relationship = relationships_for(user).select_related("coach", "teacher", "school").filter(pk=pk).first()
     if relationship is None:
@@ -90,7 +133,7 @@ def get_relationship_for(user, pk) -> Relationship:
     return relationship
 
 
-def get_coached_relationship_for(user, pk) -> Relationship:
+def get_coached_relationship_for(user: Person, pk: int) -> Relationship:
     """The relationship, if the person acts as its coach in it now; 404 otherwise.
 
     An ended relationship is nobody's to coach in: its coach's work there is over (nothing new
@@ -106,13 +149,18 @@ def get_coached_relationship_for(user, pk) -> Relationship:
 # --- Records ----------------------------------------------------------------------
 
 
-def _released_to(user, model: type[Model]) -> QuerySet[Release]:
+def _released_to(user: Person, model: type[Model]) -> QuerySet[Release]:
     return Release.objects.active().filter(leader=user, content_type=ContentType.objects.get_for_model(model))
 
 
 def visible_records(
-    user, queryset: QuerySet, relationship: Relationship | None = None, *, caseload: bool = False
-) -> QuerySet:
+    user: Anyone,
+    queryset: Records,
+    relationship: Relationship | None = None,
+    *,
+    caseload: bool = False,
+    own: bool = False,
+) -> Records:
     """Filter ``queryset`` (of a RelationshipRecord model) to what ``user`` may see.
 
     With ``relationship``, only that relationship's records. When the person is one
@@ -122,11 +170,17 @@ def visible_records(
 
     With ``caseload``, only the records of the relationships the person coaches in
     (``caseload_for``); they are a member of each, so the same shortcut holds.
+
+    With ``own``, only the records the person wrote: the rule's first branch lets an author see
+    everything they wrote, wherever it is, so nothing else of the rule is needed (the coach's
+    own follow-ups and noticings across all their relationships).
     """
-    if caseload and relationship is not None:
-        raise ValueError("Pass a relationship or caseload=True, not both.")
+    if (caseload, relationship is not None, own).count(True) > 1:
+        raise ValueError("Pass one of a relationship, caseload=True or own=True.")
     if not _authenticated(user):
         return queryset.none()
+    if own:
+        return queryset.filter(author=user)
     if caseload:
         return queryset.filter(relationship__in=caseload_for(user)).filter(_members_rule(user))
     if relationship is not None:
@@ -144,12 +198,12 @@ def visible_records(
     )
 
 
-def _members_rule(user) -> Q:
+def _members_rule(user: Person) -> Q:
     """What a member of a relationship sees of its records: theirs, and what is shared or released."""
     return Q(author=user) | Q(visibility__in=VISIBLE_TO_MEMBERS)
 
 
-def can_view(user, record: RelationshipRecord) -> bool:
+def can_view(user: Anyone, record: RelationshipRecord) -> bool:
     if not _authenticated(user):
         return False
     if record.author_id == user.pk:
@@ -162,7 +216,7 @@ def can_view(user, record: RelationshipRecord) -> bool:
     return False
 
 
-def can_change(user, record: RelationshipRecord) -> bool:
+def can_change(user: Anyone, record: RelationshipRecord) -> bool:
     """Only the author, while still a member of the relationship and until it ends."""
     return (
         _authenticated(user)
@@ -172,83 +226,155 @@ def can_change(user, record: RelationshipRecord) -> bool:
     )
 
 
-def can_release(user, record: RelationshipRecord) -> bool:
-    """The person the record is about may release what both members can see."""
+def can_release(user: Anyone, record: RelationshipRecord) -> bool:
+    """The person the record is about may release what both members can see. Nothing of a
+    coach lead's space with a coach is ever released: it reaches no leader."""
     return (
         _authenticated(user)
         and record.visibility in VISIBLE_TO_MEMBERS
         and record.relationship.acts_as_teacher(user)
+        and not record.relationship.is_coach_lead_space
     )
 
 
 def read_records(
-    user,
-    queryset: QuerySet,
+    user: Person,
+    queryset: QuerySet[AnyRecord],
     purpose: str,
     limit: int | None = None,
     relationship: Relationship | None = None,
     *,
     caseload: bool = False,
-) -> list:
+    own: bool = False,
+) -> list[AnyRecord]:
     """The records of ``queryset`` that ``user`` may see, read and logged.
 
     ``limit`` keeps only the first records (in the queryset's order): a page that
     shows the latest few reads, decrypts and logs only those, so its cost does not
     grow with years of history, and the access log lists only what was shown.
-    ``relationship``, ``caseload``: see ``visible_records``.
+    ``relationship``, ``caseload``, ``own``: see ``visible_records``.
     """
-    visible = visible_records(user, queryset, relationship, caseload=caseload)
+    visible = visible_records(user, queryset, relationship, caseload=caseload, own=own)
     records = list(visible if limit is None else visible[:limit])
     accesslog.append(user, records, purpose)
     return records
 
 
-def get_record_for(user, queryset: QuerySet, pk, purpose: str) -> Model:
-    """One record ``user`` may see (404 otherwise), read and logged."""
-    record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
+def read_newest(
+    user: Person,
+    sources: Iterable[tuple[QuerySet[Any], Relationship]],
+    purpose: str,
+    limit: int,
+    at: Callable[[Any], datetime.datetime],
+) -> list[RelationshipRecord]:
+    """The ``limit`` newest records of several sources together, read and logged.
+
+    A list that mixes kinds of record (or relationships) reads the first ``limit`` of each
+    source (each a queryset of one relationship's records, newest first), keeps the newest
+    ``limit`` of them all by ``at``, and logs only those: the access log lists what was shown.
+    One query per source, however long the history.
+    """
+    candidates = [
+        record
+        for queryset, relationship in sources
+        for record in visible_records(user, queryset, relationship)[:limit]
+    ]
+    shown = sorted(candidates, key=at, reverse=True)[:limit]
+    accesslog.append(user, shown, purpose)
+    return shown
+
+
+def get_record_for(
+    user: Person,
+    queryset: QuerySet[AnyRecord],
+    pk: int,
+    purpose: str,
+    *,
+    shared_with_lead: bool = False,
+    logged: bool = True,
+) -> AnyRecord:
+    """The read door: one record ``user`` may see (404 otherwise), read and logged.
+
+    ``shared_with_lead`` also opens the records shared with the person as a coach lead
+    (``shared_with_coach_lead``); such a read by someone who is not a member is logged as
+    ``Purpose.SHARED_WITH_COACH_LEAD``, a member's as ``purpose``.
+
+    ``logged=False`` only for repeated reads of what one logged read already covers
+    (the byte ranges a media player fetches after playback started).
+    """
+    readable = (
+        visible_or_shared_with_lead(user, queryset) if shared_with_lead else visible_records(user, queryset)
+    )
+    record: AnyRecord | None = readable.select_related("relationship").filter(pk=pk).first()
     if record is None:
         raise Http404("No such record.")
-    accesslog.append(user, [record], purpose)
+    if logged:
+        through_a_share = shared_with_lead and not record.relationship.is_member(user)
+        accesslog.append(user, [record], Purpose.SHARED_WITH_COACH_LEAD if through_a_share else purpose)
     return record
 
 
-def get_record_to_change(user, queryset: QuerySet, pk) -> Model:
-    """One record ``user`` may change (its author); 404 otherwise."""
-    record = queryset.select_related("relationship").filter(pk=pk, author=user).first()
-    if record is None or not can_change(user, record):
-        raise Http404("No such record.")
-    return record
+class Write(enum.Enum):
+    """What a person does to a record they load through the write door (``get_record_to_write``)."""
+
+    CHANGE = "change"
+    """Edit or delete what they wrote: its author, while a member and until the relationship ends."""
+    MANAGE = "manage"
+    """Change a working record the pair shares (session, cycle, agreement): whoever acts as coach
+    (the coach; either peer, so peers have the same rights), until the relationship ends; a
+    private one stays with its author."""
+    COMPLETE = "complete"
+    """Mark a shared record done, or open it again (a commitment): either member, until it ends."""
+    RELEASE = "release"
+    """Release it to leaders: the person it is about, once both members can see it."""
+    ERASE = "erase"
+    """Delete it for good: its author (as for CHANGE), or the person it is about."""
 
 
-def get_record_to_manage(user, queryset: QuerySet, pk) -> Model:
-    """A shared working record (session, cycle, commitment…) the person may change: 404 otherwise.
+def _may_manage(user: Person, record: RelationshipRecord) -> bool:
+    relationship = record.relationship
+    if not relationship.acts_as_coach(user) or relationship.ended_on is not None:
+        return False
+    return record.visibility != Visibility.PRIVATE or record.author_id == user.pk
 
-    Records a pair works on together are changed by whoever acts as coach in the
-    relationship (the coach; either peer), not only by their author, so that
-    peers have symmetric rights. Private records stay with their author.
+
+def _may_complete(user: Person, record: RelationshipRecord) -> bool:
+    return record.relationship.is_member(user) and record.relationship.ended_on is None
+
+
+def _may_erase(user: Person, record: RelationshipRecord) -> bool:
+    return can_change(user, record) or record.relationship.acts_as_teacher(user)
+
+
+class _WriteRule(NamedTuple):
+    may: Callable[[Person, RelationshipRecord], bool]
+    logged_as: str | None
+    """The why-code the load is logged with as a read, or ``None`` when it is not logged."""
+
+
+_MAY_WRITE: dict[Write, _WriteRule] = {
+    Write.CHANGE: _WriteRule(can_change, None),
+    Write.MANAGE: _WriteRule(_may_manage, None),
+    Write.COMPLETE: _WriteRule(_may_complete, None),
+    Write.RELEASE: _WriteRule(can_release, Purpose.RELEASE),
+    Write.ERASE: _WriteRule(_may_erase, None),
+}
+
+
+def get_record_to_write(user: Person, queryset: QuerySet[AnyRecord], pk: int, why: Write) -> AnyRecord:
+    """The write door: one record ``user`` may see and may do ``why`` to (404 otherwise).
+
+    Each ``Write`` has its rule in ``_MAY_WRITE``; a release is also logged as a read
+    (``Purpose.RELEASE``), since the teacher reads what they release.
     """
-    record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
-    if record is None or not record.relationship.acts_as_coach(user) or record.relationship.ended_on:
+    rule = _MAY_WRITE[why]
+    record: AnyRecord | None = (
+        visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
+    )
+    if record is None or not rule.may(user, record):
         raise Http404("No such record.")
-    if record.visibility == Visibility.PRIVATE and record.author_id != user.pk:
-        raise Http404("No such record.")
-    return record
-
-
-def get_record_to_complete(user, queryset: QuerySet, pk) -> Model:
-    """A shared record either member may mark as done (a commitment), never a private one of another."""
-    record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
-    if record is None or not record.relationship.is_member(user):
-        raise Http404("No such record.")
-    return record
-
-
-def get_record_to_release(user, queryset: QuerySet, pk) -> Model:
-    """One record the person may release (it is about them and shared), read and logged."""
-    record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
-    if record is None or not can_release(user, record):
-        raise Http404("No such record.")
-    accesslog.append(user, [record], Purpose.RELEASE)
+    if rule.logged_as is not None:
+        accesslog.append(user, [record], rule.logged_as)
     return record
 
 
@@ -256,13 +382,17 @@ def get_record_to_release(user, queryset: QuerySet, pk) -> Model:
 # For record models a coach may share (coaching conversations): ``privacy.CoachLeadShare`` rows.
 
 
-def _open_shares_with(user, model: type[Model]) -> QuerySet[CoachLeadShare]:
+def _open_shares_with(user: Person, model: type[Model]) -> QuerySet[CoachLeadShare]:
+    """Open shares with this person that the teacher in the record agreed to: the shares that
+    let them read now. A share the teacher has not agreed to yet waits; it opens nothing."""
     return CoachLeadShare.objects.open().filter(
-        coach_lead=user, content_type=ContentType.objects.get_for_model(model)
+        coach_lead=user,
+        content_type=ContentType.objects.get_for_model(model),
+        consent__state=ConsentState.AGREED,
     )
 
 
-def shared_with_coach_lead(user, queryset: QuerySet) -> QuerySet:
+def shared_with_coach_lead(user: Anyone, queryset: Records) -> Records:
     """Records their authors share with ``user`` by name, now."""
     if not _authenticated(user):
         return queryset.none()
@@ -273,7 +403,7 @@ def shared_with_coach_lead(user, queryset: QuerySet) -> QuerySet:
     )
 
 
-def visible_or_shared_with_lead(user, queryset: QuerySet) -> QuerySet:
+def visible_or_shared_with_lead(user: Anyone, queryset: Records) -> Records:
     """``visible_records`` plus what is shared with the person as a coach lead."""
     return queryset.filter(
         Q(pk__in=visible_records(user, queryset).values("pk"))
@@ -281,26 +411,11 @@ def visible_or_shared_with_lead(user, queryset: QuerySet) -> QuerySet:
     )
 
 
-def get_shareable_record_for(user, queryset: QuerySet, pk, *, logged: bool = True) -> Model:
-    """One record the person may see as a member or as a coach lead it is shared with
-    (404 otherwise), read and logged with the matching why-code.
-
-    ``logged=False`` only for repeated reads of what one logged read already covers
-    (the byte ranges a media player fetches after playback started).
-    """
-    record = visible_or_shared_with_lead(user, queryset).select_related("relationship").filter(pk=pk).first()
-    if record is None:
-        raise Http404("No such record.")
-    if logged:
-        accesslog.append(user, [record], purpose_of_reading(user, record))
-    return record
+def _shared_with(user: Anyone, record: RelationshipRecord) -> bool:
+    return shared_with_coach_lead(user, type(record)._default_manager.filter(pk=record.pk)).exists()
 
 
-def _shared_with(user, record: RelationshipRecord) -> bool:
-    return shared_with_coach_lead(user, type(record).objects.filter(pk=record.pk)).exists()
-
-
-def may_play_recording(user, record: RelationshipRecord) -> bool:
+def may_play_recording(user: Anyone, record: RelationshipRecord) -> bool:
     """A conversation's recording streams to its owner (the coach who made it), and to
     each coach lead it is shared with: nobody else, not even the teacher, who reads the
     transcript instead (issue 5: "to the owner only")."""
@@ -311,7 +426,7 @@ def may_play_recording(user, record: RelationshipRecord) -> bool:
     return _shared_with(user, record)
 
 
-def read_shared_with_coach_lead(user, queryset: QuerySet) -> list:
+def read_shared_with_coach_lead(user: Person, queryset: QuerySet[AnyRecord]) -> list[AnyRecord]:
     """What coaches share with this person by name now, latest share first, read and logged.
     Each record carries ``shared_with_me_at``."""
     shared_at = _open_shares_with(user, queryset.model).filter(object_id=OuterRef("pk")).values("shared_at")
@@ -324,7 +439,7 @@ def read_shared_with_coach_lead(user, queryset: QuerySet) -> list:
     return records
 
 
-def coach_lead_shares_of(user, record: RelationshipRecord) -> list[CoachLeadShare]:
+def coach_lead_shares_of(user: Person, record: RelationshipRecord) -> list[CoachLeadShare]:
     """Who ``record`` is shared with, for someone who may read it (loaded through this module).
 
     Its author sees every share, ended ones too (their history of who read it, and until
@@ -338,21 +453,65 @@ def coach_lead_shares_of(user, record: RelationshipRecord) -> list[CoachLeadShar
     return list(shares)
 
 
-def coach_lead_shares_about(user) -> QuerySet[CoachLeadShare]:
+def teacher_named_for(user: Person, record: RelationshipRecord) -> bool:
+    """Whether this person reads the name of the teacher in a record: its members do; a coach
+    lead it is shared with, only once the teacher agreed to be named."""
+    if record.relationship.is_member(user):
+        return True
+    return _open_shares_with(user, type(record)).filter(object_id=record.pk, consent__named=True).exists()
+
+
+def records_naming_teacher_for(user: Anyone, model: type[Model]) -> set[int]:
+    """Ids of the records of ``model`` shared with this coach lead whose teacher agreed to be named."""
+    if not _authenticated(user):
+        return set()
+    return set(_open_shares_with(user, model).filter(consent__named=True).values_list("object_id", flat=True))
+
+
+def consents_of_shares(
+    user: Person, record: RelationshipRecord, shares: list[CoachLeadShare]
+) -> list[TeacherConsent]:
+    """The teacher's answers to these shares (from ``coach_lead_shares_of``), for the members of
+    the relationship: the coach who asked, the teacher who answers. Nobody else."""
+    if not shares or not record.relationship.is_member(user):
+        return []
+    return list(TeacherConsent.objects.filter(share__in=shares))
+
+
+def consents_asked_of(user: Anyone) -> QuerySet[TeacherConsent]:
+    """Asks to share records about this person with a coach lead, and their answers: the
+    ones still asked, and the ones they agreed to, while the share lasts."""
+    if not _authenticated(user):
+        return TeacherConsent.objects.none()
+    return TeacherConsent.objects.filter(
+        teacher=user,
+        relationship__in=coached_in(user),
+        share__ended_at__isnull=True,
+        state__in=(ConsentState.ASKED, ConsentState.AGREED),
+    ).select_related("share__coach", "share__coach_lead", "share__content_type")
+
+
+def get_consent_to_answer(user: Person, pk: int) -> TeacherConsent:
+    """One of this person's consents (``consents_asked_of``); 404 otherwise."""
+    consent = consents_asked_of(user).filter(pk=pk).first()
+    if consent is None:
+        raise Http404("No such question.")
+    return consent
+
+
+def coach_lead_shares_about(user: Anyone) -> QuerySet[CoachLeadShare]:
     """Every share, open or ended, of a record about this person (their own data export)."""
     if not _authenticated(user):
         return CoachLeadShare.objects.none()
     return CoachLeadShare.objects.filter(relationship__in=coached_in(user))
 
 
-def coaches_sharing_practice_with(user) -> QuerySet:
+def coaches_sharing_practice_with(user: Anyone) -> QuerySet[Person]:
     """Coaches who share their practice indicators with this person by name, now.
 
     The coach lead may see those coaches' aggregates (``insights.indicators.practice_indicators``)
     and nothing else about their caseloads: no teacher, no record, no per-teacher figure.
     """
-    from rapport.people.models import User
-
     if not _authenticated(user):
         return User.objects.none()
     return User.objects.filter(
@@ -360,13 +519,15 @@ def coaches_sharing_practice_with(user) -> QuerySet:
     )
 
 
-def purpose_of_reading(user, record: RelationshipRecord) -> str:
+def purpose_of_reading(user: Person, record: RelationshipRecord) -> str:
     return (
         Purpose.RELATIONSHIP_PAGE if record.relationship.is_member(user) else Purpose.SHARED_WITH_COACH_LEAD
     )
 
 
-def read_records_of(user, parent: RelationshipRecord, queryset: QuerySet) -> list:
+def read_records_of(
+    user: Person, parent: RelationshipRecord, queryset: QuerySet[AnyRecord]
+) -> list[AnyRecord]:
     """Records that live inside ``parent`` (comments on a conversation): whoever may read
     the parent reads them all. ``parent`` must itself have been loaded through this
     module for ``user``. Read and logged like the parent."""
@@ -375,17 +536,9 @@ def read_records_of(user, parent: RelationshipRecord, queryset: QuerySet) -> lis
     return records
 
 
-def may_comment_on(user, record: RelationshipRecord) -> bool:
+def may_comment_on(user: Anyone, record: RelationshipRecord) -> bool:
     """The author (while a member), and each coach lead it is shared with."""
     return can_change(user, record) or _shared_with(user, record)
-
-
-def get_record_to_erase(user, queryset: QuerySet, pk) -> Model:
-    """One record the person may delete: its author, or the person it is about."""
-    record = visible_records(user, queryset).select_related("relationship").filter(pk=pk).first()
-    if record is None or not (can_change(user, record) or record.relationship.acts_as_teacher(user)):
-        raise Http404("No such record.")
-    return record
 
 
 def record_models() -> list[type[RelationshipRecord]]:
@@ -393,7 +546,9 @@ def record_models() -> list[type[RelationshipRecord]]:
     return [model for model in apps.get_models() if issubclass(model, RelationshipRecord)]
 
 
-def records_about(user, purpose: str = Purpose.EXPORT) -> dict[type[RelationshipRecord], list]:
+def records_about(
+    user: Anyone, purpose: str = Purpose.EXPORT
+) -> dict[type[RelationshipRecord], list[RelationshipRecord]]:
     """Every record about this person, the coach's private ones included, read and logged.
 
     This is the person's own data export, and the one place where the subject of
@@ -408,7 +563,7 @@ def records_about(user, purpose: str = Purpose.EXPORT) -> dict[type[Relationship
     found = {}
     for model in record_models():
         records = list(
-            model.objects.filter(relationship__in=relationships)
+            model._default_manager.filter(relationship__in=relationships)
             .select_related("author", "relationship")
             .order_by("created_at", "pk")
         )
@@ -420,47 +575,47 @@ def records_about(user, purpose: str = Purpose.EXPORT) -> dict[type[Relationship
 # --- Releases -------------------------------------------------------------------------
 
 
-def releases_for_leader(user) -> QuerySet[Release]:
+def releases_for_leader(user: Anyone) -> QuerySet[Release]:
     """Active releases naming this leader."""
     if not _authenticated(user):
         return Release.objects.none()
     return Release.objects.active().filter(leader=user)
 
 
-def releases_by(user) -> QuerySet[Release]:
+def releases_by(user: Anyone) -> ReleaseQuerySet:
     """Releases the person made of records about them (active and revoked)."""
     if not _authenticated(user):
         return Release.objects.none()
     return Release.objects.filter(relationship__in=coached_in(user))
 
 
-def get_release_for_leader(user, pk) -> Release:
+def get_release_for_leader(user: Person, pk: int) -> Release:
     release = releases_for_leader(user).filter(pk=pk).first()
     if release is None:
         raise Http404("No such release.")
     return release
 
 
-def get_release_to_revoke(user, pk) -> Release:
+def get_release_to_revoke(user: Person, pk: int) -> Release:
     release = releases_by(user).active().filter(pk=pk).first()
     if release is None:
         raise Http404("No such release.")
     return release
 
 
-def read_released_record(user, release: Release, purpose: str) -> Model:
+def read_released_record(user: Person, release: Release, purpose: str) -> RelationshipRecord:
     """The record behind a release to ``user``, read and logged."""
     model = release.content_type.model_class()
-    return get_record_for(user, model.objects.all(), release.object_id, purpose)
+    if model is None or not issubclass(model, RelationshipRecord):
+        raise LookupError(f"{release.content_type} is released but is no record model any more")
+    return get_record_for(user, model._default_manager.all(), release.object_id, purpose)
 
 
 # --- The access log -----------------------------------------------------------------
 
 
-def access_log_for(user) -> QuerySet:
+def access_log_for(user: Anyone) -> QuerySet[AccessLogEntry]:
     """Reads of records about this person by anyone else (their "who looked" page)."""
-    from rapport.privacy.models import AccessLogEntry
-
     if not _authenticated(user):
         return AccessLogEntry.objects.none()
     return (
@@ -473,7 +628,7 @@ def access_log_for(user) -> QuerySet:
 # --- The administration log -------------------------------------------------------------
 
 
-def administrative_changes_for(user) -> QuerySet:
+def administrative_changes_for(user: Anyone) -> QuerySet[AdministrationLogEntry]:
     """Administrative changes that concern this person ("Changes by administrators"): of every
     relationship they belong or belonged to (both members read the same entries, even once it
     is deleted), of their coach-lead assignments, their roles and their account."""
@@ -485,30 +640,22 @@ def administrative_changes_for(user) -> QuerySet:
 # --- Who may receive a copy ------------------------------------------------------------
 
 
-def _school_leaders(**school) -> QuerySet:
+def _school_leaders(**school: object) -> QuerySet[Person]:
     """Active school leaders of the schools ``school`` selects (one filter: the same role row)."""
-    from rapport.people.models import Role, User
-
     return User.objects.filter(is_active=True, roles__kind=Role.Kind.SCHOOL_LEADER, **school)
 
 
-def appreciation_copy_choices(teacher) -> QuerySet:
+def appreciation_copy_choices(teacher: Anyone) -> QuerySet[Person]:
     """The leaders a teacher may name to receive copies of appreciations: the school leaders of
     the schools where they are coached."""
     schools = coached_in(teacher).values("school")
     return _school_leaders(roles__school__in=schools).distinct().order_by("full_name", "pk")
 
 
-def appreciation_copy_recipients(relationship: Relationship, recipient) -> list:
-    """Who may get a copy of an appreciation sent to ``recipient`` in this relationship: the
-    leaders the recipient named in their own space, each while still a leader of the
-    relationship's school. Nobody is added by a role: a new leader is copied only once named."""
-    from rapport.relationships.models import TeacherSettings
-
-    settings = TeacherSettings.objects.filter(teacher=recipient).first()
-    if settings is None:
-        return []
-    named = settings.appreciation_copies_to.all()
+def appreciation_copy_recipients(relationship: Relationship, named: QuerySet[Person]) -> list[Person]:
+    """Who may get a copy of an appreciation in this relationship: of the leaders its recipient
+    ``named`` in their own space (``TeacherSettings.leaders_named_by``), those still leaders of
+    the relationship's school. Nobody is added by a role: a new leader is copied only once named."""
     return list(
         _school_leaders(roles__school=relationship.school_id)
         .filter(pk__in=named.values("pk"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,6 +19,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 
 from rapport.privacy.models import AccessLogEntry, Purpose
+from rapport.privacy.types import Person
 
 # Reads by the same person for the same reason within this gap of each other are one visit.
 VISIT_GAP = datetime.timedelta(minutes=15)
@@ -25,7 +27,7 @@ VISIT_GAP = datetime.timedelta(minutes=15)
 ENTRIES_PER_PAGE = 400
 
 # What the reader did, by why-code; "{records}" becomes "4 notes and your coaching agreement".
-DOINGS = {
+DOINGS: dict[str, str] = {
     Purpose.RELATIONSHIP_PAGE: "opened your page and read {records}",
     Purpose.TEACHER_SPACE: "read {records} on their own page",
     Purpose.RELEASED_TO_LEADER: "read {records} you released to them",
@@ -34,6 +36,7 @@ DOINGS = {
     Purpose.API: "read {records} through the API",
     Purpose.SHARED_WITH_COACH_LEAD: "read {records} shared with them as coach lead",
     Purpose.SEARCH: "found {records} in a search",
+    Purpose.CONSENT: "opened {records} to decide whether a coach lead may read it",
 }
 # Records that exist once per relationship read best as "your …".
 ONE_OF_A_KIND = {"coaching agreement", "teacher profile", "readiness profile"}
@@ -44,7 +47,8 @@ def kind_of(record_type: str, record_label: str) -> str:
     """ "note" for a "relationships.note" entry; the entry's own label ("note #22") without
     its number if the model no longer exists."""
     try:
-        return apps.get_model(record_type).record_label
+        label: str = apps.get_model(record_type).record_label
+        return label
     except (LookupError, ValueError, AttributeError):
         return record_label.split(" #")[0]
 
@@ -67,11 +71,11 @@ def _and(parts: list[str]) -> str:
 class Visit:
     """Consecutive reads by one person for one reason: one line of the readable log."""
 
-    reader: object
+    reader: Person
     purpose: str
     first_at: datetime.datetime
     last_at: datetime.datetime
-    labels: Counter
+    labels: Counter[str]
 
     @property
     def record_count(self) -> int:
@@ -101,7 +105,7 @@ class Visit:
         self.labels[kind_of(entry.record_type, entry.record_label)] += 1
 
 
-def visits_of(entries) -> list[Visit]:
+def visits_of(entries: Iterable[AccessLogEntry]) -> list[Visit]:
     """Group entries, newest first, into visits, newest first."""
     visits: list[Visit] = []
     for entry in entries:

@@ -10,6 +10,8 @@ the coach shares again if they wish.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -18,7 +20,9 @@ from rapport.privacy.actions import end_shares_with
 
 
 @receiver(pre_save, sender=CoachLeadAssignment)
-def _assignment_changed(sender, instance: CoachLeadAssignment, raw: bool, **kwargs) -> None:
+def _assignment_changed(
+    sender: type[CoachLeadAssignment], instance: CoachLeadAssignment, raw: bool, **kwargs: Any
+) -> None:
     if raw or instance.pk is None:
         return
     before = sender.objects.filter(pk=instance.pk).values_list("coach_lead_id", "coach_id").first()
@@ -27,19 +31,21 @@ def _assignment_changed(sender, instance: CoachLeadAssignment, raw: bool, **kwar
 
 
 @receiver(post_delete, sender=CoachLeadAssignment)
-def _assignment_ended(sender, instance: CoachLeadAssignment, **kwargs) -> None:
+def _assignment_ended(
+    sender: type[CoachLeadAssignment], instance: CoachLeadAssignment, **kwargs: Any
+) -> None:
     end_shares_with(instance.coach_lead_id, coach_id=instance.coach_id)
 
 
 @receiver(post_save, sender=Role)
-def _role_changed(sender, instance: Role, created: bool, raw: bool, **kwargs) -> None:
+def _role_changed(sender: type[Role], instance: Role, created: bool, raw: bool, **kwargs: Any) -> None:
     # A changed role may have been the person's coach-lead role, changed to another kind.
     if not (raw or created):
         _unless_still_a_coach_lead(instance.user_id)
 
 
 @receiver(post_delete, sender=Role)
-def _role_deleted(sender, instance: Role, **kwargs) -> None:
+def _role_deleted(sender: type[Role], instance: Role, **kwargs: Any) -> None:
     if instance.kind == Role.Kind.COACH_LEAD:
         _unless_still_a_coach_lead(instance.user_id)
 

@@ -22,7 +22,8 @@ class RelationshipAdminForm(forms.ModelForm):
         self.acting = acting
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.acting is not None and self.acting.pk in {
             getattr(cleaned.get("coach"), "pk", None),
             getattr(cleaned.get("teacher"), "pk", None),
@@ -53,7 +54,7 @@ class RelationshipAdmin(admin.ModelAdmin):
         if change:
             return form
 
-        class AddForm(form):
+        class AddForm(form):  # type: ignore[valid-type, misc]  # the admin's form, made at run time
             def __init__(self, *args, **inner):
                 super().__init__(*args, acting=request.user, **inner)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F
+from django.db.models import F, OrderBy
 from django.utils import timezone
 
 from rapport.privacy import policy
 from rapport.relationships.models import Relationship
 
-SORTS = {
+SORTS: dict[str, tuple[OrderBy | str, ...]] = {
     "days": (F("last_contact_at").asc(nulls_first=True), "teacher__full_name"),
     "name": ("teacher__full_name", "coach__full_name"),
 }
@@ -52,9 +52,11 @@ class CoverageRow:
 
 
 def days_between(then: datetime | None, now: datetime) -> int | None:
+    """Whole calendar days from ``then`` to ``now``; a contact recorded later today (a session
+    held before its planned start) counts as today, never as "-1 days"."""
     if then is None:
         return None
-    return (timezone.localdate(now) - timezone.localdate(then)).days
+    return max(0, (timezone.localdate(now) - timezone.localdate(then)).days)
 
 
 def coverage_for(user, threshold_days: int, sort: str = "days") -> list[CoverageRow]:

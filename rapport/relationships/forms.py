@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
 from rapport.privacy.forms import PeopleField
+from rapport.privacy.types import Person
 from rapport.relationships.models import (
     CoachSettings,
     Note,
@@ -20,9 +23,14 @@ from rapport.relationships.models import (
 
 NOTE_HONESTY_REMINDER = (
     "Private means private from colleagues and leaders, not from the person it is about: "
-    "a teacher's own data export contains every note about them. "
+    "{whose} own data export contains every note about them. "
     "Write nothing you would not want them to read."
 )
+
+
+def note_honesty_reminder(about: Person | None) -> str:
+    """The reminder under a note's text, naming the person the note is about when known."""
+    return NOTE_HONESTY_REMINDER.format(whose=f"{about.get_short_name()}'s" if about else "their")
 
 
 class NoteForm(forms.Form):
@@ -36,7 +44,7 @@ class NoteForm(forms.Form):
         label="Note",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=20_000,
-        help_text=NOTE_HONESTY_REMINDER,
+        help_text=note_honesty_reminder(None),
         error_messages={"required": "Write something before saving the note."},
     )
     kind = forms.ChoiceField(
@@ -67,6 +75,7 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.note = note
         other = relationship.other_member(author)
+        self.fields["body"].help_text = note_honesty_reminder(other)
         visibility_choices = [
             (Visibility.PRIVATE, "Private — only me"),
             (Visibility.SHARED, f"Shared with {other.full_name}"),
@@ -74,10 +83,10 @@ class NoteForm(forms.Form):
         if note is not None and note.visibility == Visibility.RELEASED:
             # Editing a released note keeps it released; going private withdraws the releases.
             visibility_choices.append((Visibility.RELEASED, "Shared, and released to leaders by the teacher"))
-        self.fields["visibility"].choices = visibility_choices
+        cast(forms.ChoiceField, self.fields["visibility"]).choices = visibility_choices
         self.fields["visibility"].initial = self.initial.get("visibility", Visibility.PRIVATE)
         if note is not None and note.kind == Note.Kind.ANSWER:
-            self.fields["kind"].choices = Note.Kind.choices
+            cast(forms.ChoiceField, self.fields["kind"]).choices = Note.Kind.choices
 
     def clean_kind(self) -> str:
         return self.cleaned_data["kind"] or (self.note.kind if self.note else Note.Kind.GENERAL)
@@ -91,13 +100,17 @@ class AnswerForm(forms.Form):
         label="What they said",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=20_000,
-        help_text=NOTE_HONESTY_REMINDER,
+        help_text=note_honesty_reminder(None),
         error_messages={"required": "Write down their answer before saving."},
     )
 
-    def __init__(self, *args, coach, **kwargs):
+    def __init__(self, *args, coach, relationship=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["question"].queryset = Question.objects.for_coach(coach)
+        questions = Question.objects.for_coach(coach)
+        if relationship is not None:
+            questions = questions.for_relationship(relationship)
+            self.fields["body"].help_text = note_honesty_reminder(relationship.other_member(coach))
+        cast(forms.ModelChoiceField, self.fields["question"]).queryset = questions
 
 
 class QuestionForm(forms.ModelForm):
@@ -214,8 +227,10 @@ class AppreciationForm(forms.Form):
     def __init__(self, *args, noticings, copy_to: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.noticing_list = list(noticings)
-        self.fields["noticings"].queryset = Noticing.objects.filter(pk__in=[n.pk for n in self.noticing_list])
-        self.fields["noticings"].label_from_instance = lambda n: (
+        field = cast(forms.ModelChoiceField, self.fields["noticings"])
+        field.queryset = Noticing.objects.filter(pk__in=[n.pk for n in self.noticing_list])
+        # This field's own labels: an attribute that stands in for the method, on this field alone.
+        field.label_from_instance = lambda n: (  # type: ignore[method-assign, assignment]
             f"{n.noticed_on:%b} {n.noticed_on.day}: {n.body}"
         )
         self.leader_copy_allowed = bool(copy_to)
@@ -230,6 +245,20 @@ class AppreciationForm(forms.Form):
 
     def clean_copy_leader(self) -> bool:
         return bool(self.cleaned_data.get("copy_leader")) and self.leader_copy_allowed
+
+    # Shown open under the message; the older ones are folded away (a phone shows the message
+    # box first, not a dozen noticings).
+    RECENT_NOTICINGS = 3
+
+    def recent_choices(self) -> list:
+        return list(self["noticings"])[: self.RECENT_NOTICINGS]
+
+    def earlier_choices(self) -> list:
+        return list(self["noticings"])[self.RECENT_NOTICINGS :]
+
+    def earlier_chosen(self) -> bool:
+        """An older noticing is ticked: its group opens, so nothing chosen is hidden."""
+        return any(choice.data["selected"] for choice in self.earlier_choices())
 
 
 class CoachSettingsForm(forms.ModelForm):
@@ -264,4 +293,4 @@ class TeacherSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, leaders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["appreciation_copies_to"].queryset = leaders
+        cast(forms.ModelChoiceField, self.fields["appreciation_copies_to"]).queryset = leaders

@@ -1,9 +1,8 @@
-"""Coaching relationships and the records that belong to them.
+"""The records of a coaching relationship: notes, profiles, touchpoints, noticings, appreciations.
 
-A relationship is one coach and one teacher (or two peers). It is the unit of
-confidentiality: every coaching record belongs to exactly one relationship and
-carries a visibility. Who may read what is decided in rapport.privacy.policy,
-never here and never in a view.
+The relationship itself, ``RelationshipRecord`` and ``Visibility`` are the base of the access
+policy and live in ``rapport.privacy.relationships``. Who may read what is decided in
+rapport.privacy.policy, never here and never in a view.
 """
 
 from __future__ import annotations
@@ -11,182 +10,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
 from rapport.privacy.fields import EncryptedTextField
-
-
-class Visibility(models.TextChoices):
-    PRIVATE = "private", "Private — only the author"
-    SHARED = "shared", "Shared — both of us"
-    RELEASED = "released", "Released — the teacher released it to named leaders"
-
-
-class FixedMembershipError(Exception):
-    """Someone tried to change who belongs to a relationship, or whose a record is.
-
-    The database refuses the same change (``relationships.membership``): this error only says
-    it earlier, in words.
-    """
-
-
-class FixedFields(models.Model):
-    """A model whose ``fixed_fields`` never change once the row exists.
-
-    The values loaded from the database (``from_db``) or last saved are kept, so ``save()``
-    compares with them without a query; a row saved by primary key without being loaded is
-    read first.
-    """
-
-    fixed_fields: tuple[str, ...] = ()
-    fixed_fields_advice = ""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            self._refuse_a_changed_fixed_field()
-        super().save(*args, **kwargs)
-        self._keep_stored_fixed()
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._keep_stored_fixed()
-        return instance
-
-    def _keep_stored_fixed(self) -> None:
-        self._stored_fixed = {
-            name: self.__dict__[name] for name in self._fixed_attnames() if name in self.__dict__
-        }
-
-    @classmethod
-    def _fixed_attnames(cls) -> list[str]:
-        return [cls._meta.get_field(name).attname for name in cls.fixed_fields]
-
-    def _refuse_a_changed_fixed_field(self) -> None:
-        stored = dict(getattr(self, "_stored_fixed", {}))
-        missing = [name for name in self._fixed_attnames() if name not in stored]
-        if missing:
-            row = type(self)._base_manager.filter(pk=self.pk).values(*missing).first()
-            stored |= row or {}
-        changed = [name for name in stored if getattr(self, name) != stored[name]]
-        if changed:
-            raise FixedMembershipError(
-                f"{self._meta.verbose_name} #{self.pk}: {', '.join(changed)} cannot change once it exists"
-                + self.fixed_fields_advice
-            )
-
-
-class RelationshipQuerySet(models.QuerySet):
-    def active(self) -> RelationshipQuerySet:
-        return self.filter(ended_on__isnull=True)
-
-    def update(self, **kwargs) -> int:
-        fixed = {*Relationship.fixed_fields, *(f"{name}_id" for name in Relationship.fixed_fields)}
-        if fixed & set(kwargs):
-            raise FixedMembershipError(
-                "a relationship's coach, teacher and kind cannot change" + Relationship.fixed_fields_advice
-            )
-        return super().update(**kwargs)
-
-
-class Relationship(FixedFields):
-    """One coach and one teacher (or two peers), fixed for the relationship's whole life.
-
-    Changing a coach is ending this relationship (``ended_on``) and starting a new one: the
-    records stay where they were written, with the people who were there.
-    """
-
-    class Kind(models.TextChoices):
-        COACHING = "coaching", "Coaching"
-        PEER = "peer", "Peer coaching"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COACHING)
-    # In a peer relationship both people are teachers with the same rights; the
-    # fields keep their names and the policy treats both sides alike.
-    coach = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coaching_relationships"
-    )
-    teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coachee_relationships"
-    )
-    school = models.ForeignKey("people.School", on_delete=models.PROTECT, related_name="relationships")
-    focus = models.CharField(
-        max_length=100, blank=True, help_text="What this coaching is about, e.g. literacy or math."
-    )
-    started_on = models.DateField(default=timezone.localdate)
-    ended_on = models.DateField(null=True, blank=True)
-    last_contact_at = models.DateTimeField(
-        null=True, blank=True, help_text="Kept up to date by every kind of contact, for coverage."
-    )
-
-    objects = RelationshipQuerySet.as_manager()
-
-    fixed_fields = ("coach", "teacher", "kind")
-    fixed_fields_advice = ": end the relationship and start a new one"
-
-    class Meta:
-        ordering = ["teacher__full_name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["coach", "teacher", "focus"],
-                condition=models.Q(ended_on__isnull=True),
-                name="one_active_relationship_per_focus",
-            ),
-            models.CheckConstraint(condition=~models.Q(coach=models.F("teacher")), name="no_self_coaching"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.coach} & {self.teacher}" + (f" ({self.focus})" if self.focus else "")
-
-    @property
-    def is_peer(self) -> bool:
-        return self.kind == self.Kind.PEER
-
-    def member_ids(self) -> set[int]:
-        return {self.coach_id, self.teacher_id}
-
-    def is_member(self, user) -> bool:
-        return user.pk in self.member_ids()
-
-    def acts_as_coach(self, user) -> bool:
-        """May write coach-side records (private notes about the other person)."""
-        return user.pk == self.coach_id or (self.is_peer and user.pk == self.teacher_id)
-
-    def acts_as_teacher(self, user) -> bool:
-        """Is the person the records are about: may release them, sees the access log."""
-        return user.pk == self.teacher_id or (self.is_peer and user.pk == self.coach_id)
-
-    def other_member(self, user):
-        return self.teacher if user.pk == self.coach_id else self.coach
-
-
-class RelationshipRecord(FixedFields):
-    """Base of every confidential record: it belongs to a relationship and has a visibility.
-
-    Its relationship and its author are fixed: a record never moves to another relationship
-    nor changes hands.
-    """
-
-    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    # Shown in the access log instead of any content: a label must never carry
-    # confidential text.
-    record_label = "record"
-    fixed_fields = ("relationship", "author")
-
-    class Meta:
-        abstract = True
-
-    def access_label(self) -> str:
-        return f"{self.record_label} #{self.pk}"
+from rapport.privacy.relationships import (  # noqa: F401  (the base types, importable from here too)
+    FixedFields,
+    FixedMembershipError,
+    Relationship,
+    RelationshipQuerySet,
+    RelationshipRecord,
+    Visibility,
+)
 
 
 class NoteQuerySet(models.QuerySet):
@@ -248,6 +84,11 @@ class QuestionQuerySet(models.QuerySet):
         """The starter bank and the coach's own questions; never another coach's."""
         return self.filter(models.Q(owner__isnull=True) | models.Q(owner=coach))
 
+    def for_relationship(self, relationship: Relationship) -> QuestionQuerySet:
+        """The questions meant for the person coached there: a teacher, or a coach their coach
+        lead supports."""
+        return self.filter(audience=Question.audience_of(relationship))
+
 
 class Question(models.Model):
     """A relationship-building question: the starter bank (no owner) or a coach's own.
@@ -262,9 +103,18 @@ class Question(models.Model):
         STRENGTHS = "strengths", "Strengths"
         VISION = "vision", "Vision"
         FEEDBACK = "feedback", "How they like feedback"
+        WHY = "why", "Why this work"
+        COMMITMENTS = "commitments", "What we commit to"
+
+    class Audience(models.TextChoices):
+        """Who the question is asked of: a teacher by their coach, or a coach by their coach lead."""
+
+        TEACHER = "teacher", "Teachers"
+        COACH = "coach", "Coaches"
 
     text = models.CharField(max_length=300)
     theme = models.CharField(max_length=15, choices=Theme.choices)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.TEACHER)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -278,6 +128,10 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @classmethod
+    def audience_of(cls, relationship: Relationship) -> str:
+        return cls.Audience.COACH if relationship.is_coach_lead_space else cls.Audience.TEACHER
 
 
 class Comfort(models.IntegerChoices):
@@ -472,3 +326,10 @@ class TeacherSettings(models.Model):
     @classmethod
     def for_teacher(cls, teacher) -> TeacherSettings:
         return cls.objects.filter(teacher=teacher).first() or cls(teacher=teacher)
+
+    @classmethod
+    def leaders_named_by(cls, teacher) -> models.QuerySet:
+        """The people this teacher named to receive copies of appreciations (none if no settings)."""
+        return get_user_model().objects.filter(
+            pk__in=cls.objects.filter(teacher=teacher).values("appreciation_copies_to")
+        )

@@ -30,6 +30,7 @@ class TimelineEntry:
     text: str  # may be confidential: only ever rendered to someone the source let read it
     at: datetime | None = None
     url: str = ""
+    edit_url: str = ""  # for its author, while the relationship lasts: correct or delete it
 
     @property
     def sort_key(self) -> tuple[date, float]:
@@ -57,6 +58,15 @@ def _read(user, queryset) -> list:
     return policy.read_records(user, queryset, Purpose.RELATIONSHIP_PAGE)
 
 
+def edit_url(user, relationship: Relationship, record, name: str) -> str:
+    """Where its author corrects ``record`` of ``relationship`` (URL ``<name>_edit``); "" for
+    anyone else, or once the relationship has ended (``policy.can_change``)."""
+    record.relationship = relationship  # already loaded: no query per record
+    if not policy.can_change(user, record):
+        return ""
+    return reverse(f"{name}_edit", args=[record.relationship_id, record.pk])
+
+
 @timeline_source
 def touchpoints(user, relationship: Relationship) -> list[TimelineEntry]:
     return [
@@ -65,6 +75,7 @@ def touchpoints(user, relationship: Relationship) -> list[TimelineEntry]:
             at=t.happened_at,
             kind=f"Touchpoint · {t.get_kind_display()}",
             text=t.note,
+            edit_url=edit_url(user, relationship, t, "touchpoint"),
         )
         for t in _read(user, Touchpoint.objects.filter(relationship=relationship))
     ]
@@ -73,7 +84,13 @@ def touchpoints(user, relationship: Relationship) -> list[TimelineEntry]:
 @timeline_source
 def noticings(user, relationship: Relationship) -> list[TimelineEntry]:
     return [
-        TimelineEntry(day=n.noticed_on, at=n.created_at, kind="Noticed something good", text=n.body)
+        TimelineEntry(
+            day=n.noticed_on,
+            at=n.created_at,
+            kind="Noticed something good",
+            text=n.body,
+            edit_url=edit_url(user, relationship, n, "noticing"),
+        )
         for n in _read(user, Noticing.objects.filter(relationship=relationship))
     ]
 

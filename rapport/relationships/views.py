@@ -11,15 +11,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rapport.core import mail
+from rapport.core.redirects import redirect_back
 from rapport.privacy import policy
 from rapport.privacy.actions import leaders_for, release
 from rapport.privacy.models import Purpose
+from rapport.privacy.refusals import ActionRefused
+from rapport.privacy.types import AuthenticatedHttpRequest
 from rapport.relationships import actions
 from rapport.relationships.coverage import SORTS, coverage_for
 from rapport.relationships.forms import (
@@ -40,13 +44,13 @@ from rapport.relationships.models import (
     Noticing,
     Question,
     ReadinessProfile,
+    Relationship,
     TeacherProfile,
+    TeacherSettings,
     Touchpoint,
     Visibility,
 )
 from rapport.relationships.timeline import timeline_for
-from rapport.web import mail
-from rapport.web.redirects import redirect_back
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +58,13 @@ RELATED = ("relationship__teacher", "relationship__coach")
 
 
 @login_required
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every teacher on the caseload and the days since the last contact of any kind."""
     if not request.user.is_coach and not policy.caseload_for(request.user).exists():
         raise PermissionDenied
     settings = CoachSettings.for_coach(request.user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "days"
+    asked = request.GET.get("sort", "")
+    sort = asked if asked in SORTS else "days"
     rows = coverage_for(request.user, settings.coverage_threshold_days, sort)
     page = _page_of(request, rows)
     return render(
@@ -75,14 +80,14 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page_of(request: HttpRequest, rows):
+def _page_of(request: AuthenticatedHttpRequest, rows):
     """One page of a caseload (``RAPPORT_CASELOAD_PAGE_SIZE`` rows); past the last page, the last."""
     return Paginator(rows, django_settings.RAPPORT_CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def coach_settings(request: HttpRequest) -> HttpResponse:
+def coach_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_coach and not policy.caseload_for(request.user).exists():
         raise PermissionDenied
     form = CoachSettingsForm(request.POST or None, instance=CoachSettings.for_coach(request.user))
@@ -95,7 +100,7 @@ def coach_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     relationships = policy.caseload_for(request.user).select_related("teacher", "coach", "school")
     if not request.user.is_coach and not relationships.exists():
         raise PermissionDenied
@@ -116,7 +121,9 @@ LATEST_NOTICINGS = 3
 LATEST_APPRECIATIONS = 2
 
 
-def _relationship_page(request, relationship, form: NoteForm, status: int = 200) -> HttpResponse:
+def _relationship_page(
+    request: AuthenticatedHttpRequest, relationship: Relationship, form: NoteForm, status: int = 200
+) -> HttpResponse:
     user = request.user
 
     def read(queryset, limit=None):
@@ -153,32 +160,38 @@ def _relationship_page(request, relationship, form: NoteForm, status: int = 200)
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def relationship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The relationship's home: who, and the notes the viewer may read; a note form."""
     relationship = policy.get_relationship_for(request.user, pk)
     form = NoteForm(relationship=relationship, author=request.user)
     if request.method == "POST":
         form = NoteForm(request.POST, relationship=relationship, author=request.user)
         if form.is_valid():
-            actions.write_note(
-                relationship,
-                request.user,
-                form.cleaned_data["body"],
-                form.cleaned_data["visibility"],
-                kind=form.cleaned_data["kind"],
-                follow_up_on=form.cleaned_data["follow_up_on"],
-            )
-            messages.success(request, "Note saved.")
-            return redirect("relationship_detail", pk=relationship.pk)
+            try:
+                actions.write_note(
+                    relationship,
+                    request.user,
+                    form.cleaned_data["body"],
+                    form.cleaned_data["visibility"],
+                    kind=form.cleaned_data["kind"],
+                    follow_up_on=form.cleaned_data["follow_up_on"],
+                )
+            except ActionRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, "Note saved.")
+                return redirect("relationship_detail", pk=relationship.pk)
         return _relationship_page(request, relationship, form, status=400)
     return _relationship_page(request, relationship, form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+def note_edit(request: AuthenticatedHttpRequest, pk: int, note_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
-    note = policy.get_record_to_change(request.user, Note.objects.filter(relationship=relationship), note_pk)
+    note = policy.get_record_to_write(
+        request.user, Note.objects.filter(relationship=relationship), note_pk, policy.Write.CHANGE
+    )
     form = NoteForm(request.POST or None, note=note, relationship=relationship, author=request.user)
     if request.method == "POST" and form.is_valid():
         actions.update_note(
@@ -201,9 +214,11 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+def note_delete(request: AuthenticatedHttpRequest, pk: int, note_pk: int) -> HttpResponse:
     relationship = policy.get_relationship_for(request.user, pk)
-    note = policy.get_record_to_change(request.user, Note.objects.filter(relationship=relationship), note_pk)
+    note = policy.get_record_to_write(
+        request.user, Note.objects.filter(relationship=relationship), note_pk, policy.Write.CHANGE
+    )
     actions.delete_note(note)
     messages.success(request, "Note deleted. It cannot be recovered.")
     return redirect("relationship_detail", pk=relationship.pk)
@@ -211,10 +226,12 @@ def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_release(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+def note_release(request: AuthenticatedHttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """The teacher releases a shared note to named leaders of their school or district."""
     relationship = policy.get_relationship_for(request.user, pk)
-    note = policy.get_record_to_release(request.user, Note.objects.filter(relationship=relationship), note_pk)
+    note = policy.get_record_to_write(
+        request.user, Note.objects.filter(relationship=relationship), note_pk, policy.Write.RELEASE
+    )
     leaders = leaders_for(relationship)
     if request.method == "POST":
         # Only well-formed ids reach the query: anything else chooses nobody (a 400, not a 500).
@@ -242,10 +259,12 @@ def note_release(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_close(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+def follow_up_close(request: AuthenticatedHttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """Mark a follow-up done, or dismiss it; either way it leaves the coach's home."""
     relationship = policy.get_relationship_for(request.user, pk)
-    note = policy.get_record_to_change(request.user, Note.objects.filter(relationship=relationship), note_pk)
+    note = policy.get_record_to_write(
+        request.user, Note.objects.filter(relationship=relationship), note_pk, policy.Write.CHANGE
+    )
     done = request.POST.get("outcome") != "dismiss"
     actions.close_follow_up(note, done=done)
     messages.success(request, "Follow-up marked done." if done else "Follow-up dismissed.")
@@ -254,7 +273,7 @@ def follow_up_close(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The teacher's profile (shared with them) and the coach's readiness notes (private)."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
     other = relationship.other_member(request.user)
@@ -290,7 +309,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def touchpoint_log(request: HttpRequest, pk: int) -> HttpResponse:
+def touchpoint_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Log an informal contact. From the home it is one tap on the kind (htmx, answered in place)."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
     other = relationship.other_member(request.user)
@@ -320,7 +339,7 @@ def touchpoint_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def noticing_pick_teacher(request: HttpRequest) -> HttpResponse:
+def noticing_pick_teacher(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step one of capturing a noticing from the home: whom it is about."""
     relationships = policy.caseload_for(request.user).select_related("teacher", "coach")
     if not request.user.is_coach and not relationships.exists():
@@ -331,7 +350,7 @@ def noticing_pick_teacher(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def noticing_new(request: HttpRequest, pk: int) -> HttpResponse:
+def noticing_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = policy.get_coached_relationship_for(request.user, pk)
     form = NoticingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -350,7 +369,7 @@ def noticing_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appreciation_new(request: HttpRequest, pk: int) -> HttpResponse:
+def appreciation_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Turn noticings into a specific appreciation, emailed to the teacher."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
     other = relationship.other_member(request.user)
@@ -359,7 +378,7 @@ def appreciation_new(request: HttpRequest, pk: int) -> HttpResponse:
         Noticing.objects.filter(relationship=relationship, author=request.user),
         Purpose.RELATIONSHIP_PAGE,
     )[:20]
-    copy_to = policy.appreciation_copy_recipients(relationship, other)
+    copy_to = policy.appreciation_copy_recipients(relationship, TeacherSettings.leaders_named_by(other))
     chosen = [n for n in noticings if str(n.pk) in request.GET.getlist("noticing")]
     initial = {"noticings": chosen, "message": "\n\n".join(n.body for n in chosen)}
     form = AppreciationForm(request.POST or None, initial=initial, noticings=noticings, copy_to=copy_to)
@@ -393,7 +412,7 @@ def appreciation_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def relationship_history(request: HttpRequest, pk: int) -> HttpResponse:
+def relationship_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything that happened between coach and teacher, as one timeline."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
     return render(
@@ -409,30 +428,47 @@ def relationship_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_bank(request: HttpRequest) -> HttpResponse:
-    """The starter questions and the coach's own; a coach adds questions here."""
-    if not request.user.is_coach and not policy.caseload_for(request.user).exists():
+def question_bank(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The starter questions and the person's own: for teachers (a coach's bank) or, for a coach
+    lead, for the coaches they support (``?for=coaches``, their only bank if they coach no one)."""
+    user = request.user
+    coaches_teachers = user.is_coach or policy.caseload_for(user).exists()
+    leads_coaches = user.is_coach_lead or policy.coach_lead_spaces_of(user).exists()
+    if not coaches_teachers and not leads_coaches:
         raise PermissionDenied
-    form = QuestionForm(request.POST or None, owner=request.user)
+    for_coaches = leads_coaches and (request.GET.get("for") == "coaches" or not coaches_teachers)
+    audience = Question.Audience.COACH if for_coaches else Question.Audience.TEACHER
+    form = QuestionForm(request.POST or None, owner=user)
+    here = reverse("question_bank") + ("?for=coaches" if for_coaches and coaches_teachers else "")
     if request.method == "POST" and form.is_valid():
-        actions.add_question(request.user, form.cleaned_data["text"], form.cleaned_data["theme"])
+        actions.add_question(user, form.cleaned_data["text"], form.cleaned_data["theme"], audience)
         messages.success(request, "Question added to your bank.")
-        return redirect("question_bank")
+        return redirect(here)
     return render(
         request,
         "relationships/question_bank.html",
-        {"questions": Question.objects.for_coach(request.user), "form": form},
+        {
+            "questions": Question.objects.for_coach(user).filter(audience=audience),
+            "form": form,
+            "for_coaches": for_coaches,
+            "both_banks": coaches_teachers and leads_coaches,
+            "here": here,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def answer_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """Write down a teacher's answer to a getting-to-know-you question, as a private note."""
+def answer_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Write down a teacher's (or, in a coach lead's space, a coach's) answer to a
+    getting-to-know-you question, as a private note."""
     relationship = policy.get_coached_relationship_for(request.user, pk)
     form = AnswerForm(
-        request.POST or None, coach=request.user, initial={"question": request.GET.get("question")}
+        request.POST or None,
+        coach=request.user,
+        relationship=relationship,
+        initial={"question": request.GET.get("question")},
     )
     if request.method == "POST" and form.is_valid():
         actions.write_note(
@@ -451,3 +487,19 @@ def answer_new(request: HttpRequest, pk: int) -> HttpResponse:
         {"relationship": relationship, "other": relationship.other_member(request.user), "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def coach_lead_space_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A coach lead opens their space with a coach they lead (or finds the one that exists)."""
+    from rapport.people.models import User
+
+    coach = User.objects.filter(pk=pk).first()
+    if coach is None:
+        raise Http404("No such coach.")
+    try:
+        relationship = actions.open_coach_lead_space(request.user, coach)
+    except actions.NotYourCoach:
+        raise Http404("No such coach.") from None
+    return redirect("relationship_detail", pk=relationship.pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -19,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
+from rapport.privacy.relationships import RelationshipRecord
 from rapport.search.index import SEARCHABLE, _key, blind, word_forms
 from rapport.search.models import SearchTerm
 
@@ -39,6 +41,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "conversations.conversation": ("Conversation", "created_at"),
     "conversations.comment": ("Comment on a conversation", "created_at"),
 }
+
+# What a result reads of its record besides the searched text and the date: the policy's and the
+# access log's fields and whose relationship it is. The record's other fields are not shown, so
+# they are neither loaded nor decrypted.
+RESULT_FIELDS = ("relationship", "author", "visibility")
+URL_FIELDS = {"conversations.comment": ("conversation",)}
 
 
 def _url(kind: str, record) -> str:
@@ -67,7 +75,7 @@ class Result:
     kind: str
     label: str
     at: datetime.datetime
-    record: object
+    record: RelationshipRecord
     url: str
     snippet: SafeString
 
@@ -76,23 +84,35 @@ class Result:
         return self.record.relationship
 
 
-def _snippet(text: str, wanted: set[str]) -> SafeString:
-    """The text around the first word asked for, with the words asked for marked (escaped first)."""
+def _marker(wanted: set[str]) -> Callable[[str], bool]:
+    """Whether a word of a result is one asked for (any of its forms), each distinct word
+    looked up once per search: a word's lemmas are the costly part of a snippet. What it keeps
+    lives as long as the search's own results, never longer."""
+    seen: dict[str, bool] = {}
+
+    def is_wanted(token: str) -> bool:
+        if token not in seen:
+            seen[token] = bool(wanted.intersection(*word_forms(token) or [frozenset()]))
+        return seen[token]
+
+    return is_wanted
+
+
+def _snippet(text: str, is_wanted: Callable[[str], bool]) -> SafeString:
+    """The text around the first word asked for, with the words asked for marked (escaped first).
+    Only the words up to the snippet's end are looked at."""
     tokens = re.split(r"([^\W_][\w'\u2019-]*)", text)  # odd positions hold words
-    marks = [
-        i % 2 == 1 and bool(wanted.intersection(*word_forms(token) or [()])) for i, token in enumerate(tokens)
-    ]
-    first = marks.index(True) if True in marks else 0
+    first = next((i for i in range(1, len(tokens), 2) if is_wanted(tokens[i])), 0)
     start = max(0, sum(len(token) for token in tokens[:first]) - 60)
     html, position = [], 0
-    for token, marked in zip(tokens, marks, strict=True):
+    for i, token in enumerate(tokens):
         end = position + len(token)
         if end > start:
             if position - start > SNIPPET_CHARS:
                 html.append("…")
                 break
             piece = escape(token[max(0, start - position) :])
-            html.append(f"<mark>{piece}</mark>" if marked else piece)
+            html.append(f"<mark>{piece}</mark>" if i % 2 == 1 and is_wanted(token) else piece)
         position = end
     return mark_safe(("…" if start else "") + "".join(html).strip())  # noqa: S308 - escaped above
 
@@ -114,7 +134,7 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
         .values_list("record_type", flat=True)
         .distinct()
     )
-    dated = []
+    dated: list[tuple[datetime.datetime | datetime.date, str, int]] = []
     for kind, (_, date_field) in KINDS.items():
         if kind not in kinds:
             continue
@@ -128,7 +148,7 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
     shown: dict[str, list[int]] = {}
     for _, kind, pk in dated[:limit]:
         shown.setdefault(kind, []).append(pk)
-    wanted = set().union(*forms)
+    is_wanted = _marker(set().union(*forms))
     results: list[Result] = []
     for kind, pks in shown.items():
         label, date_field = KINDS[kind]
@@ -136,10 +156,11 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
             apps.get_model(kind)
             .objects.filter(pk__in=pks)
             .select_related("relationship__coach", "relationship__teacher")
+            .only(*RESULT_FIELDS, date_field, *SEARCHABLE[kind], *URL_FIELDS.get(kind, ()))
         )
         for record in policy.read_records(user, queryset, Purpose.SEARCH):
             text = " · ".join(value for field in SEARCHABLE[kind] if (value := getattr(record, field)))
             at = getattr(record, date_field)
-            results.append(Result(kind, label, at, record, _url(kind, record), _snippet(text, wanted)))
+            results.append(Result(kind, label, at, record, _url(kind, record), _snippet(text, is_wanted)))
     results.sort(key=lambda result: result.at, reverse=True)
     return results

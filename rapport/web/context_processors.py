@@ -1,12 +1,22 @@
-"""Navigation that fits the person's roles: the main navigation, and the personal menu."""
+"""Navigation that fits the person's roles: the main navigation, and the personal menu.
+
+Every page shows both, so their list items are rendered once per set of links and current
+place (``_rendered_links``) and kept: they hold the links' addresses, labels and icons, which
+follow from the person's roles and say nothing else about them (their name, in the menu's
+heading, is in base.html).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf
+from django.utils.safestring import SafeString
 
 from rapport.privacy import policy
+from rapport.web import links
 
 
 @dataclass(frozen=True)
@@ -19,7 +29,7 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return links.reverse(self.url_name)
 
     def is_current(self, view_name: str) -> bool:
         return view_name == self.url_name or view_name in self.section
@@ -39,6 +49,14 @@ def nav_items_for(user) -> list[NavItem]:
     if user.is_teacher:
         items.append(NavItem("My coaching", "teacher_space", "sprout"))
     if user.is_coach:
+        items.append(
+            NavItem(
+                "Resources",
+                "resource_library",
+                "library",
+                section=("resource_new", "resource_detail", "resource_edit", "resource_delete"),
+            )
+        )
         items.append(NavItem("Trust", "trust_dashboard", "heart-handshake"))
     if user.is_leader:
         items.append(NavItem("Reports", "leader_report", "chart-column"))
@@ -75,11 +93,29 @@ def personal_items_for(user) -> list[NavItem]:
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_links": [], "personal_links": [], "can_search": False}
+        return {"nav_links": "", "personal_links": "", "can_search": False}
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {
-        "nav_links": [(item, item.is_current(current)) for item in nav_items_for(user)],
-        "personal_links": [(item, item.is_current(current)) for item in personal_items_for(user)],
+        "nav_links": _links_html(nav_items_for(user), current),
+        "personal_links": _links_html(personal_items_for(user), current),
         # Search is for people with records of their own: coaches (and peers) and teachers.
         "can_search": user.is_coach or user.is_teacher or user.is_coach_lead,
     }
+
+
+def _links_html(items: list[NavItem], current_view: str) -> str:
+    """A menu's list items (empty without any)."""
+    if not items:
+        return ""
+    urlconf = get_urlconf()
+    return _rendered_links(tuple(items), current_view, get_resolver(urlconf), get_script_prefix())
+
+
+# The links' addresses follow from the URL configuration and the script prefix: both are part of
+# the key (as in rapport.web.links), though the addresses themselves come from NavItem.url.
+@lru_cache(maxsize=512)
+def _rendered_links(
+    items: tuple[NavItem, ...], current_view: str, resolver: URLResolver, script_prefix: str
+) -> SafeString:
+    links = [(item.url, item.label, item.icon, item.is_current(current_view)) for item in items]
+    return render_to_string("web/_menu_links.html", {"links": links})

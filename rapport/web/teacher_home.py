@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from itertools import chain
 
 from django.db.models import Q
 from django.urls import reverse
@@ -18,9 +17,12 @@ from django.utils import timezone
 
 from rapport.coaching.briefs import CoachingPanel, coaching_panel
 from rapport.coaching.models import Commitment, SentSummary, Side, Visit
+from rapport.conversations.models import Conversation
+from rapport.people.models import User
 from rapport.privacy import policy
-from rapport.privacy.models import Purpose
+from rapport.privacy.models import Purpose, TeacherConsent
 from rapport.relationships.models import Appreciation, Note, Relationship
+from rapport.resources.models import ResourceShare
 
 PURPOSE = Purpose.TEACHER_SPACE
 # "Recently" on the home page: what the other person shared in the last four weeks.
@@ -30,7 +32,8 @@ RECENT_SHOWN = 5
 
 @dataclass(frozen=True)
 class SharedItem:
-    """One thing the other member shared: a note, a summary, an appreciation or a visit's notes."""
+    """One thing the other member shared: a note, a summary, an appreciation, a visit's notes or a
+    resource from the library."""
 
     kind: str
     at: datetime.datetime
@@ -45,9 +48,8 @@ class CoachingWithMe:
     """One relationship as the teacher (or a peer) sees it on their home page."""
 
     relationship: Relationship
-    other: object  # the coach, or the other peer
+    other: User  # the coach, or the other peer
     panel: CoachingPanel
-    shared_recently: list[SharedItem] = field(default_factory=list)
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -74,61 +76,84 @@ class CoachingWithMe:
         return [c for c in self.panel.commitments if c.owner != self.my_side]
 
 
+@dataclass(frozen=True)
+class ConsentAsk:
+    """A coach asks to share a conversation with their coach lead (or was allowed to)."""
+
+    consent: TeacherConsent
+    conversation: Conversation
+
+
 @dataclass
 class WhatNeedsMe:
     today: datetime.date
     coaching: list[CoachingWithMe]
+    shared_recently: list[SharedItem]
+    consent_asks: list[ConsentAsk] = field(default_factory=list)
 
     @property
     def to_acknowledge(self) -> list[CoachingWithMe]:
         return [item for item in self.coaching if item.needs_acknowledgement]
 
-    @property
-    def shared_recently(self) -> list[SharedItem]:
-        items = (shared for item in self.coaching for shared in item.shared_recently)
-        return sorted(items, key=lambda shared: shared.at, reverse=True)[:RECENT_SHOWN]
+
+# What may appear under "Shared with you lately": each kind of record and the field that dates it.
+_DATE_OF: dict[type, str] = {
+    Note: "created_at",
+    SentSummary: "sent_at",
+    Appreciation: "sent_at",
+    Visit: "visited_at",
+    ResourceShare: "created_at",
+}
 
 
-def _shared_recently(user, relationship: Relationship, other) -> list[SharedItem]:
-    """What the other member shared with this person in the last weeks, newest first."""
-    since = timezone.now() - RECENT_WINDOW
-
-    def read(queryset):
-        return policy.read_records(
-            user, queryset.filter(author=other), PURPOSE, limit=RECENT_SHOWN, relationship=relationship
-        )
-
-    shared = Q(visibility__in=policy.VISIBLE_TO_MEMBERS)
-    notes = read(Note.objects.filter(shared, created_at__gte=since).order_by("-created_at"))
-    summaries = read(SentSummary.objects.filter(sent_at__gte=since).order_by("-sent_at"))
-    appreciations = read(Appreciation.objects.filter(sent_at__gte=since).order_by("-sent_at"))
-    visits = read(Visit.objects.filter(shared, visited_at__gte=since).order_by("-visited_at"))
-    page = reverse("relationship_detail", args=[relationship.pk])
-    items = chain(
-        (SharedItem("A note", n.created_at, n, page, other, n.body) for n in notes),
-        (
-            SharedItem(
-                "The summary of a session",
-                s.sent_at,
-                s,
-                reverse("session_detail", args=[relationship.pk, s.session_id]),
-                other,
-            )
-            for s in summaries
-        ),
-        (SharedItem("An appreciation", a.sent_at, a, page, other, a.message) for a in appreciations),
-        (
-            SharedItem(
-                "What they noticed in your classroom",
-                v.visited_at,
-                v,
-                reverse("visit_detail", args=[relationship.pk, v.pk]),
-                other,
-            )
-            for v in visits
-        ),
+def _shared_item(record, other) -> SharedItem:
+    relationship_pk = record.relationship_id
+    page = reverse("relationship_detail", args=[relationship_pk])
+    if isinstance(record, Note):
+        return SharedItem("A note", record.created_at, record, page, other, record.body)
+    if isinstance(record, SentSummary):
+        url = reverse("session_detail", args=[relationship_pk, record.session_id])
+        return SharedItem("The summary of a session", record.sent_at, record, url, other)
+    if isinstance(record, Appreciation):
+        return SharedItem("An appreciation", record.sent_at, record, page, other, record.message)
+    if isinstance(record, Visit):
+        url = reverse("visit_detail", args=[relationship_pk, record.pk])
+        return SharedItem("What they noticed in your classroom", record.visited_at, record, url, other)
+    url = reverse("shared_resources", args=[relationship_pk])
+    return SharedItem(
+        f"A resource: {record.resource.title}", record.created_at, record, url, other, record.note
     )
-    return sorted(items, key=lambda item: item.at, reverse=True)[:RECENT_SHOWN]
+
+
+def _when_shared(record) -> datetime.datetime:
+    return getattr(record, _DATE_OF[type(record)])
+
+
+def _shared_recently(user, coaching: list[CoachingWithMe]) -> list[SharedItem]:
+    """The newest few things the person's coaches (or peers) shared with them in the last weeks,
+    read and logged through ``policy.read_newest``: only what the list shows is logged."""
+    since = timezone.now() - RECENT_WINDOW
+    to_members = Q(visibility__in=policy.VISIBLE_TO_MEMBERS)  # not what the coach kept private
+    kinds = [
+        Note.objects.filter(to_members),
+        SentSummary.objects.all(),
+        Appreciation.objects.all(),
+        Visit.objects.filter(to_members),
+        ResourceShare.objects.select_related("resource"),
+    ]
+    sources = [
+        (
+            kind.filter(author=item.other, **{f"{_DATE_OF[kind.model]}__gte": since}).order_by(
+                f"-{_DATE_OF[kind.model]}"
+            ),
+            item.relationship,
+        )
+        for item in coaching
+        for kind in kinds
+    ]
+    others = {item.relationship.pk: item.other for item in coaching}
+    shown = policy.read_newest(user, sources, PURPOSE, RECENT_SHOWN, _when_shared)
+    return [_shared_item(record, others[record.relationship_id]) for record in shown]
 
 
 def what_needs_me(user) -> WhatNeedsMe:
@@ -146,7 +171,30 @@ def what_needs_me(user) -> WhatNeedsMe:
                 relationship=relationship,
                 other=other,
                 panel=coaching_panel(user, relationship, purpose=PURPOSE),
-                shared_recently=_shared_recently(user, relationship, other),
             )
         )
-    return WhatNeedsMe(today=timezone.localdate(), coaching=coaching)
+    return WhatNeedsMe(
+        today=timezone.localdate(),
+        coaching=coaching,
+        shared_recently=_shared_recently(user, coaching),
+        consent_asks=_consent_asks(user),
+    )
+
+
+def _consent_asks(user) -> list[ConsentAsk]:
+    """Conversations the person's coaches ask to share with a coach lead, and those they allowed
+    while the share lasts: the asks first, then the newest."""
+    consents = list(policy.consents_asked_of(user))
+    if not consents:
+        return []
+    ids = {consent.share.object_id for consent in consents}
+    conversations = {
+        conversation.pk: conversation
+        for conversation in policy.read_records(user, Conversation.objects.filter(pk__in=ids), PURPOSE)
+    }
+    asks = [
+        ConsentAsk(consent, conversations[consent.share.object_id])
+        for consent in consents
+        if consent.share.object_id in conversations
+    ]
+    return sorted(asks, key=lambda ask: (not ask.consent.is_asked, -ask.consent.asked_at.timestamp()))

@@ -13,13 +13,14 @@ from itertools import groupby
 
 from django.utils import timezone
 
-from rapport.coaching.briefs import overdue_on_caseload
+from rapport.coaching.briefs import WHO_FIELDS, overdue_on_caseload
 from rapport.coaching.models import Commitment, Session
 from rapport.privacy import policy
+from rapport.privacy.fields import encrypted_fields_except
 from rapport.privacy.models import Purpose
 from rapport.relationships.actions import week_start
 from rapport.relationships.coverage import CoverageRow, coverage_for
-from rapport.relationships.models import Appreciation, CoachSettings, Note, Noticing
+from rapport.relationships.models import Appreciation, CoachSettings, Note, Noticing, Relationship
 
 PURPOSE = Purpose.RELATIONSHIP_PAGE
 RELATED = ("relationship__teacher", "relationship__coach")
@@ -62,6 +63,8 @@ class Today:
     settings: CoachSettings
     sent_this_week: int
     recent_noticings: list[Noticing] = field(default_factory=list)
+    # The coach's own spaces with their coach leads (there the coach is the one coached).
+    coach_lead_spaces: list[Relationship] = field(default_factory=list)
 
     @property
     def appreciation_target_met(self) -> bool:
@@ -77,7 +80,9 @@ def agenda(user, today: datetime.date) -> list[AgendaItem]:
             starts_at__gte=start,
             starts_at__lt=start + datetime.timedelta(days=AGENDA_DAYS),
         )
-        .select_related(*RELATED)
+        .select_related(*RELATED, "series")
+        # A row shows when and where: the agenda, notes and reasons stay encrypted.
+        .defer(*encrypted_fields_except(Session, "place"))
         .order_by("starts_at", "pk")
     )
     found = policy.read_records(user, sessions, PURPOSE, limit=AGENDA_SHOWN, caseload=True)
@@ -95,24 +100,26 @@ def today_for(user, *, all_follow_ups: bool = False) -> Today:
     sessions_today = by_day[0].items if by_day and by_day[0].day == today else []
     coming_days = [agenda_day for agenda_day in by_day if agenda_day.day != today]
 
-    due = Note.objects.filter(author=user).follow_ups_due(today)
+    due = Note.objects.follow_ups_due(today)
     follow_ups = policy.read_records(  # one more than shown tells whether there are more
         user,
-        due.select_related(*RELATED).order_by("follow_up_on", "pk"),
+        due.select_related(*RELATED).only(*WHO_FIELDS, "body", "follow_up_on").order_by("follow_up_on", "pk"),
         PURPOSE,
         limit=None if all_follow_ups else FOLLOW_UPS_SHOWN + 1,
+        own=True,
     )
     more_follow_ups = not all_follow_ups and len(follow_ups) > FOLLOW_UPS_SHOWN
 
     rows = coverage_for(user, settings.coverage_threshold_days)
     not_seen = [row for row in rows if row.overdue]
     sent_this_week = (
-        policy.visible_records(user, Appreciation.objects.filter(author=user))
+        policy.visible_records(user, Appreciation.objects.all(), own=True)
         .sent_since(week_start(today))
         .count()
     )
-    noticings = Noticing.objects.filter(author=user).select_related(*RELATED)
+    noticings = Noticing.objects.select_related(*RELATED).only(*WHO_FIELDS, "body", "noticed_on")
     return Today(
+        coach_lead_spaces=list(policy.coach_lead_spaces_with(user).select_related("coach")),
         today=today,
         sessions_today=sessions_today,
         coming_days=coming_days,
@@ -124,5 +131,5 @@ def today_for(user, *, all_follow_ups: bool = False) -> Today:
         caseload_size=len(rows),
         settings=settings,
         sent_this_week=sent_this_week,
-        recent_noticings=policy.read_records(user, noticings, PURPOSE, limit=NOTICINGS_SHOWN),
+        recent_noticings=policy.read_records(user, noticings, PURPOSE, limit=NOTICINGS_SHOWN, own=True),
     )

@@ -61,3 +61,19 @@ def test_the_error_handlers_answer_the_api_in_json():
         assert sys.exc_info()[1] is not None
         body = assert_json_error(server_error(request), 500)
     assert "anything else" not in body["detail"]
+
+
+def test_an_action_that_refuses_answers_a_json_400_with_its_reason(token_client, world, monkeypatch):
+    """Whatever an action refuses (privacy.refusals) reaches the caller as a 400 with the reason."""
+    from rapport.privacy.refusals import RelationshipEnded
+    from rapport.relationships import actions
+
+    def refuse(*args, **kwargs):
+        raise RelationshipEnded()
+
+    monkeypatch.setattr(actions, "write_note", refuse)
+    client = token_client(world.coach, "write")
+    url = f"/api/relationships/{world.relationship.pk}/notes"
+    response = client.post(url, {"body": "A note."}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": [RelationshipEnded.message]}

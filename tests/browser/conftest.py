@@ -24,6 +24,11 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# A flow a person follows on a phone in a hallway and at a desk: the test runs at both widths
+# (the `page` fixture opens its tab at the width named by the parameter).
+at_both_widths = pytest.mark.parametrize("page", SIZES, indirect=True)
 TEST_PASSWORD = "a-long-test-password-4821"
 
 
@@ -81,9 +86,10 @@ def _closing_connections_opened_beside_playwright():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh phone-sized browser tab on the live server."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+def page(request, browser, live_server):
+    """A fresh browser tab on the live server: phone-sized, or at the width `at_both_widths` gives."""
+    viewport = SIZES[getattr(request, "param", "phone")]
+    context = browser.new_context(viewport=viewport, base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

@@ -29,6 +29,7 @@ from tests.browser.conftest import PHONE
 from tests.conversations.samples import make_conversation
 from tests.factories import RelationshipFactory, person, waiting_follow_ups
 from tests.insights.test_reports import held_sessions
+from tests.resources.samples import make_resource, make_share
 from tests.world import World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,6 +86,26 @@ def _conversation(world: World) -> str:
     return reverse("conversation_detail", args=[make_conversation(world).pk])
 
 
+def _agreement_compared(world):
+    from rapport.coaching import actions
+    from rapport.coaching.models import Agreement
+
+    sections = {name: getattr(world.agreement, name) for name, _ in Agreement.SECTIONS}
+    sections["meetings"] = "Thursdays at 3:30 in room 14, 40 minutes."
+    actions.save_agreement(world.relationship, world.coach, sections)
+    return reverse("agreement_compare", args=[world.relationship.pk])
+
+
+def _library_with_a_resource(world) -> str:
+    make_resource(world)
+    return reverse("resource_library")
+
+
+def _shared_resources(world) -> str:
+    make_share(world)
+    return reverse("shared_resources", args=[world.relationship.pk])
+
+
 PAGES = {
     "sign-in": (None, lambda world: reverse("login")),
     "coach home": ("coach", lambda world: reverse("home")),
@@ -97,6 +118,14 @@ PAGES = {
     "search with results": ("coach", lambda world: reverse("search") + "?q=discussion"),
     "conversation with its listening analytics": ("coach", _conversation),
     "leader report": ("leader", lambda world: reverse("leader_report")),
+    "resource library with a resource": ("coach", _library_with_a_resource),
+    "resources shared with the teacher": ("teacher", _shared_resources),
+    "agreement comparison": ("teacher", lambda w: _agreement_compared(w)),
+    "earlier cycles": ("teacher", lambda w: reverse("cycle_list", args=[w.relationship.pk])),
+    "deleting a visit (asks first)": (
+        "coach",
+        lambda w: reverse("visit_delete", args=[w.relationship.pk, w.private_visit.pk]),
+    ),
     "conversation, coach's view (who it is shared with)": (
         "coach",
         lambda w: reverse("conversation_detail", args=[make_conversation(w, shared=True).pk]),

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.privacy import adminlog
-from tests.browser.conftest import go_to_own
+from tests.browser.conftest import at_both_widths, go_to_own
 from tests.factories import RelationshipFactory
 from tests.world import build_world
 
@@ -17,18 +17,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Set to a folder to keep a screenshot of the page at a phone's width and a desktop's.
 SCREENSHOTS = os.environ.get("RAPPORT_SCREENSHOTS")
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 800}
 
 
-@pytest.mark.parametrize("size", [PHONE, DESK], ids=["390", "1280"])
-def test_the_teacher_reads_who_changed_their_coach(page, sign_in, size):
+@at_both_widths
+def test_the_teacher_reads_who_changed_their_coach(page, sign_in):
     world = build_world()
     with adminlog.acting(world.site_admin):
         world.relationship.ended_on = world.relationship.started_on
         world.relationship.save()
         RelationshipFactory(coach=world.other_coach, teacher=world.teacher, school=world.relationship.school)
-    page.set_viewport_size(size)
 
     sign_in(world.teacher)
     go_to_own(page, "Changes by administrators")
@@ -41,7 +38,9 @@ def test_the_teacher_reads_who_changed_their_coach(page, sign_in, size):
     expect(changes.nth(1)).to_contain_text("Relationship ended")
     expect(page.get_by_text(world.other_teacher.full_name)).to_have_count(0)
     if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/changes-by-administrators-{size['width']}.png", full_page=True)
+        page.screenshot(
+            path=f"{SCREENSHOTS}/changes-by-administrators-{page.viewport_size['width']}.png", full_page=True
+        )
 
     page.goto(f"/r/{world.relationship.pk}/")
     page.get_by_role("link", name="Changes by administrators").click()

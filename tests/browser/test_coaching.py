@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from rapport.coaching import actions
 from rapport.coaching.models import Commitment, Session
 from rapport.relationships.models import Visibility
-from tests.browser.conftest import toast
+from tests.browser.conftest import at_both_widths, toast
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,6 +45,7 @@ def test_the_live_view_warns_two_minutes_before_wrap_up(page, sign_in):
     expect(alert).to_contain_text("Two minutes to wrap-up", timeout=15_000)
 
 
+@at_both_widths
 def test_a_next_step_becomes_a_commitment(page, sign_in):
     world = build_world()
     sign_in(world.coach)

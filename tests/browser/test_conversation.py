@@ -59,6 +59,10 @@ def test_import_seek_comment_and_share(page, sign_in, tmp_path):
     wait_until(page, "Math.abs(document.querySelector('audio[data-player]').currentTime - 26) < 1")
     expect(page.locator("#line-3")).to_have_class("speaking")
     expect(page.get_by_label("Moment (minutes:seconds)")).to_have_value("0:26")
+    # As the help says: a click on the line's words, not only on its time, sets the moment.
+    page.locator("#line-1").get_by_text("sentence starters").click()
+    expect(page.get_by_label("Moment (minutes:seconds)")).to_have_value("0:05")
+    page.locator("#line-3").get_by_text("Mostly, yes").click()
     page.get_by_label("Comment", exact=True).fill("Here I could have waited longer before moving on.")
     page.get_by_role("button", name="Save comment").click()
     expect(page.get_by_role("status")).to_contain_text("Comment saved")
@@ -72,8 +76,19 @@ def test_import_seek_comment_and_share(page, sign_in, tmp_path):
 
     sign_in(world.coach)
     page.goto(conversation_url)
-    page.get_by_role("button", name=f"Share with {world.coach_lead.full_name}").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Shared with {world.coach_lead.full_name}")
+    page.get_by_role("button", name="Share with your coach lead…").click()
+    expect(page.get_by_text("never used for")).to_be_visible()
+    page.get_by_label(world.coach_lead.full_name).check()
+    page.get_by_label("I have read who will see it and why").check()
+    page.get_by_role("button", name=f"Ask {world.teacher.get_short_name()} and share").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Asked {world.teacher.full_name}")
+
+    sign_in(world.teacher)
+    page.goto("/")
+    page.get_by_role("article", name="Conversations your coach asks to share").get_by_role(
+        "button", name="Agree"
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text("Agreed")
 
     sign_in(world.coach_lead)
     page.goto("/conversations/shared/")

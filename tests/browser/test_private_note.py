@@ -7,11 +7,13 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.relationships.models import Note
+from tests.browser.conftest import at_both_widths
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@at_both_widths
 def test_private_note_is_seen_by_its_author_only(page, sign_in):
     world = build_world()
     secret = "Ask about the robotics competition in March"

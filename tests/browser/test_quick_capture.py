@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from rapport.relationships.models import Noticing, Touchpoint
 from rapport.web.today import FOLLOW_UPS_SHOWN
-from tests.browser.conftest import PHONE, TEST_PASSWORD
+from tests.browser.conftest import PHONE, TEST_PASSWORD, at_both_widths
 from tests.factories import waiting_follow_ups
 from tests.world import build_world
 
@@ -24,6 +24,7 @@ class Taps:
         locator.click()
 
 
+@at_both_widths
 def test_noticing_in_three_taps(page, sign_in):
     world = build_world()
     sign_in(world.coach)
@@ -42,6 +43,7 @@ def test_noticing_in_three_taps(page, sign_in):
     assert Noticing.objects.get().body == "Every student had a role in the group task."
 
 
+@at_both_widths
 def test_touchpoint_in_two_taps(page, sign_in):
     world = build_world()
     sign_in(world.coach)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.people.models import ImportRun, User
-from tests.browser.conftest import go_to
+from tests.browser.conftest import PHONE, SIZES, go_to
 from tests.people.oneroster_sets import SIS_1_1, zipped
 from tests.world import build_world
 
@@ -21,10 +21,10 @@ SCREENSHOTS = os.environ.get("RAPPORT_SCREENSHOTS")
 def _screenshots(page, name: str) -> None:
     if not SCREENSHOTS:
         return
-    for label, size in (("390", {"width": 390, "height": 844}), ("1280", {"width": 1280, "height": 800})):
+    for label, size in SIZES.items():
         page.set_viewport_size(size)
         page.screenshot(path=f"{SCREENSHOTS}/{name}-{label}.png", full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size(PHONE)
 
 
 def test_upload_a_plain_csv_preview_it_and_import_it(page, sign_in):

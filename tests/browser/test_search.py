@@ -7,17 +7,15 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.relationships.models import Visibility
+from tests.browser.conftest import at_both_widths
 from tests.factories import NoteFactory
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
-
-@pytest.mark.parametrize("size", SIZES)
-def test_a_coach_finds_a_note_and_opens_it(page, sign_in, size):
-    page.set_viewport_size(SIZES[size])
+@at_both_widths
+def test_a_coach_finds_a_note_and_opens_it(page, sign_in):
     world = build_world()
     note = NoteFactory(relationship=world.relationship, body="Her daughter's violin recital is on the 12th.")
     NoteFactory(

@@ -10,17 +10,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from rapport.coaching import actions as coaching_actions
-from tests.browser.conftest import go_to_own
+from tests.browser.conftest import at_both_widths, go_to_own
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
-
-@pytest.mark.parametrize("size", SIZES)
-def test_the_teacher_acknowledges_a_changed_agreement_from_home(page, sign_in, size):
-    page.set_viewport_size(SIZES[size])
+@at_both_widths
+def test_the_teacher_acknowledges_a_changed_agreement_from_home(page, sign_in):
     world = build_world()
     agreement = world.agreement
     sections = {name: getattr(agreement, name) for name, _ in agreement.SECTIONS}

@@ -26,6 +26,18 @@ def _private_visit(w):
     return {"pk": w.relationship.pk, "visit_pk": w.private_visit.pk}
 
 
+def _commitment(w):
+    return {"pk": w.relationship.pk, "record_pk": w.commitment.pk}
+
+
+def _shared_visit(w):
+    return {"pk": w.relationship.pk, "record_pk": w.shared_visit.pk}
+
+
+def _commitment_edit(w):
+    return {"owner": "coach", "what": "", "due_on": ""}
+
+
 def _ack_token(w):
     return {"token": actions.acknowledgement_token(w.agreement, w.teacher)}
 
@@ -43,6 +55,12 @@ LINK_HOLDER = {"anonymous": OK, "teacher": OK, "*": NOT_FOUND}
 ROUTES = [
     Route("agreement_detail", kwargs=_rel, get=MEMBERS),
     Route(
+        "agreement_version",
+        kwargs=lambda w: {"pk": w.relationship.pk, "version": w.agreement.version},
+        get=MEMBERS,
+    ),
+    Route("agreement_compare", kwargs=_rel, get=MEMBERS, notes="one version only: nothing to compare yet"),
+    Route(
         "agreement_edit",
         kwargs=_rel,
         get=COACH_PAGE,
@@ -58,6 +76,7 @@ ROUTES = [
     ),
     Route("agreement_send", kwargs=_rel, get=POST_ONLY, post=signed_in(NOT_FOUND, coach=REDIRECT)),
     Route("agreement_ack_link", kwargs=_ack_token, get=LINK_HOLDER, post=LINK_HOLDER),
+    Route("cycle_list", kwargs=_rel, get=MEMBERS, notes="earlier cycles: both members read them"),
     Route("cycle_new", kwargs=_rel, get=COACH_PAGE, post=signed_in(NOT_FOUND, coach=BAD_REQUEST)),
     Route("cycle_detail", kwargs=_cycle, get=MEMBERS),
     Route("cycle_edit", kwargs=_cycle, get=COACH_PAGE, post=signed_in(NOT_FOUND, coach=BAD_REQUEST)),
@@ -86,9 +105,45 @@ ROUTES = [
         get=POST_ONLY,
         post=signed_in(NOT_FOUND, coach=REDIRECT, teacher=REDIRECT),
     ),
+    Route(
+        "commitment_reopen",
+        kwargs=lambda w: {"pk": w.relationship.pk, "commitment_pk": w.commitment.pk},
+        get=POST_ONLY,
+        post=signed_in(NOT_FOUND, coach=REDIRECT, teacher=REDIRECT),
+        notes="whoever may mark it done may take it back",
+    ),
+    Route(
+        "commitment_edit",
+        kwargs=_commitment,
+        get=COACH_PAGE,
+        post=signed_in(NOT_FOUND, coach=BAD_REQUEST),
+        post_data=_commitment_edit,
+        notes="its author only: the teacher reads it but did not write it; an empty one is refused",
+    ),
+    Route(
+        "commitment_delete",
+        kwargs=_commitment,
+        get=COACH_PAGE,
+        post=signed_in(NOT_FOUND, coach=REDIRECT),
+        notes="GET asks to confirm; POST deletes",
+    ),
     Route("visit_new", kwargs=_rel, get=COACH_PAGE, post=signed_in(NOT_FOUND, coach=BAD_REQUEST)),
     Route("visit_detail", kwargs=_private_visit, get=COACH_PAGE, notes="a private visit: not the teacher"),
     Route("visit_share", kwargs=_private_visit, get=POST_ONLY, post=signed_in(NOT_FOUND, coach=REDIRECT)),
+    Route(
+        "visit_edit",
+        kwargs=_shared_visit,
+        get=COACH_PAGE,
+        post=signed_in(NOT_FOUND, coach=BAD_REQUEST),
+        notes="a shared visit: the teacher reads it, only its author corrects it",
+    ),
+    Route(
+        "visit_delete",
+        kwargs=_shared_visit,
+        get=COACH_PAGE,
+        post=signed_in(NOT_FOUND, coach=REDIRECT),
+        notes="GET asks to confirm; POST deletes",
+    ),
     Route(
         "calendar_settings",
         get=signed_in(NOT_FOUND, coach=OK, other_coach=OK),

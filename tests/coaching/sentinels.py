@@ -21,7 +21,13 @@ def _agreement(world, client_for, sentinel):
     url = reverse("agreement_edit", args=[world.relationship.pk])
     response = client_for(world.coach).post(url, {name: sentinel for name, _ in Agreement.SECTIONS})
     assert_posted(response, "agreement")
-    return [reverse("agreement_detail", args=[world.relationship.pk]), url]
+    version = Agreement.objects.get(relationship=world.relationship).version
+    return [
+        reverse("agreement_detail", args=[world.relationship.pk]),
+        url,
+        reverse("agreement_version", args=[world.relationship.pk, version]),
+        reverse("agreement_compare", args=[world.relationship.pk]),
+    ]
 
 
 def _cycle(world, client_for, sentinel):
@@ -144,7 +150,10 @@ def _visit(share: bool):
     return write
 
 
-AGREEMENT_FIELDS = {f"coaching.Agreement.{name}" for name, _ in Agreement.SECTIONS}
+# Each version keeps its text too (AgreementRevision.text): written by the same save.
+AGREEMENT_FIELDS = {f"coaching.Agreement.{name}" for name, _ in Agreement.SECTIONS} | {
+    "coaching.AgreementRevision.text"
+}
 VISIT_FIELDS = {f"coaching.Visit.{name}" for name in ("students_doing", "what_worked", "wonderings")}
 
 WRITERS = [

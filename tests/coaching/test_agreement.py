@@ -115,7 +115,7 @@ def test_the_print_view_hides_navigation_in_print_css(client_as, world):
 def test_when_an_agreement_email_cannot_be_sent_the_coach_is_told_and_can_send_again(client_as, world):
     coach = client_as(world.coach)
     url = reverse("agreement_send", args=[world.relationship.pk])
-    with mock.patch("rapport.web.mail.EmailMultiAlternatives.send", side_effect=OSError("no route to host")):
+    with mock.patch("rapport.core.mail.EmailMultiAlternatives.send", side_effect=OSError("no route to host")):
         response = coach.post(url, follow=True)
     assert response.status_code == 200
     assert f"The email to {world.teacher.email} could not be sent just now" in response.content.decode()

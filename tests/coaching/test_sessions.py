@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.coaching.models import Commitment, SentSummary, Session
+from rapport.core import mail as rapport_mail
 from rapport.privacy.fields import encrypted_fields
 from rapport.relationships.models import Noticing, Visibility
-from rapport.web import mail as rapport_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,16 @@ def test_a_summary_that_cannot_be_emailed_is_not_kept_and_the_coach_is_told(clie
     assert "could not be sent just now, so nothing was saved" in page
     assert "Thank you for opening your room." in page
     assert not SentSummary.objects.exists()
+
+
+def test_times_read_3_50_pm_once_with_no_double_full_stop(client_as, world):
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    world.session.starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 0)))
+    world.session.ends_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0)))
+    world.session.wrap_up_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 50)))
+    world.session.save()
+    client = client_as(world.coach)
+    for name in ("session_detail", "session_prep"):
+        page = client.get(_session_url(name, world)).content.decode()
+        assert "3:50 pm" in page
+        assert "p.m." not in page

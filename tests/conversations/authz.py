@@ -1,3 +1,5 @@
+from rapport.privacy.actions import consent_token
+from rapport.privacy.models import TeacherConsent
 from tests.authz import BAD_REQUEST, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Route, signed_in
 from tests.conversations.samples import make_conversation, wav_bytes
 
@@ -14,6 +16,31 @@ def _private(w):
 def _shared(w):
     """A conversation the coach shares with the coach lead, by name, with a recording."""
     return {"pk": make_conversation(w, shared=True, recording=wav_bytes(0.5)).pk}
+
+
+def _asked(w):
+    """A conversation the coach asks to share with the coach lead; the teacher has not answered."""
+    return {"pk": make_conversation(w, shared=True, consent="asked").pk}
+
+
+def _not_named(w):
+    """Shared, and the teacher agreed, without being named."""
+    return {"pk": make_conversation(w, shared=True, named=False).pk}
+
+
+def _consent(w):
+    """The teacher's consent, still asked."""
+    conversation = make_conversation(w, shared=True, consent="asked")
+    return {"pk": TeacherConsent.objects.get(share__object_id=conversation.pk).pk}
+
+
+def _consent_token(w):
+    conversation = make_conversation(w, shared=True, consent="asked")
+    return {"token": consent_token(TeacherConsent.objects.get(share__object_id=conversation.pk))}
+
+
+# The signed link is the credential: it works signed out; signed in as someone else it does not exist.
+LINK_HOLDER = {"anonymous": OK, "teacher": OK, "*": NOT_FOUND}
 
 
 def _comment_data(w):
@@ -55,12 +82,41 @@ ROUTES = [
         post_data=_speaker_data,
     ),
     Route(
+        "conversation_detail",
+        kwargs=_asked,
+        get=signed_in(NOT_FOUND, coach=OK, teacher=OK),
+        notes="asked, not yet agreed: the coach lead reads nothing until the teacher agrees",
+    ),
+    Route(
+        "conversation_detail",
+        kwargs=_not_named,
+        get=signed_in(NOT_FOUND, coach=OK, teacher=OK, coach_lead=OK),
+        notes="agreed without the teacher's name: the lead reads “the teacher” (tests/conversations)",
+    ),
+    Route(
         "conversation_share",
         kwargs=_private,
-        get=signed_in(NOT_ALLOWED),
+        get=signed_in(NOT_FOUND, coach=OK),
         post=signed_in(NOT_FOUND, coach=REDIRECT),
-        post_data=lambda w: {"leads": [w.coach_lead.pk]},
-        notes="only its author shares it, with coach leads of theirs named one by one",
+        post_data=lambda w: {"leads": [w.coach_lead.pk], "understood": "on"},
+        notes="only its author shares it, with coach leads of theirs named one by one, after "
+        "reading what it means and confirming; each share asks the teacher",
+    ),
+    Route(
+        "consent_answer",
+        kwargs=_consent,
+        get=signed_in(NOT_ALLOWED),
+        post=signed_in(NOT_FOUND, teacher=REDIRECT),
+        post_data=lambda w: {"answer": "agree"},
+        notes="only the teacher in the conversation answers; not the coach who asked, nor the lead",
+    ),
+    Route(
+        "consent_link",
+        kwargs=_consent_token,
+        get=LINK_HOLDER,
+        post=LINK_HOLDER,
+        post_data=lambda w: {"answer": "agree"},
+        notes="the emailed one-time link answers once, signed out or as the teacher",
     ),
     Route(
         "conversation_stop_sharing",

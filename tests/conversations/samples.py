@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rapport.conversations import actions, transcripts
 from rapport.conversations.models import Conversation
-from rapport.privacy.actions import share_with_coach_leads
+from rapport.privacy.actions import answer_consent, share_with_coach_leads
 from tests.world import World
 
 # Cora Coach and Tess Teacher of tests/world.py; 40 seconds in all.
@@ -49,9 +49,16 @@ def wav_bytes(seconds: float = 2.0, rate: int = 8000) -> bytes:
 
 
 def make_conversation(
-    world: World, *, shared: bool = False, recording: bytes | None = None, transcript: str = ZOOM_VTT
+    world: World,
+    *,
+    shared: bool = False,
+    recording: bytes | None = None,
+    transcript: str = ZOOM_VTT,
+    consent: str = "agreed",
+    named: bool = True,
 ) -> Conversation:
-    """``shared``: with the world's coach lead, by name."""
+    """``shared``: with the world's coach lead, by name; ``consent``: the teacher's answer to
+    that ("asked": not answered yet), and ``named``: whether they agreed to be named."""
     conversation = actions.import_conversation(
         world.relationship,
         world.coach,
@@ -62,5 +69,7 @@ def make_conversation(
         recording_type="audio/wav" if recording else "",
     )
     if shared:
-        share_with_coach_leads(conversation, [world.coach_lead])
+        for ask in share_with_coach_leads(conversation, [world.coach_lead]):
+            if consent != "asked":
+                answer_consent(ask, agree=consent == "agreed", named=named)
     return conversation

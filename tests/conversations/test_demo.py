@@ -19,3 +19,15 @@ def test_demo_has_conversations_for_the_demo_coach_and_teacher():
     ]
     # Three sentences judge or tell in the second: "you should…", "what you need to do…", "why didn't you…"
     assert sorted(len(analysis.flags) for analysis in flagged) == [0, 3]
+
+
+def test_demo_has_one_conversation_agreed_unnamed_and_one_awaiting_the_teacher():
+    from rapport.privacy.models import ConsentState, TeacherConsent
+
+    build(schools=1, coaches=2, teachers=6)
+    consents = TeacherConsent.objects.filter(teacher__email="teacher@example.org")
+    assert sorted((c.state, c.named) for c in consents) == [
+        (ConsentState.AGREED, False),
+        (ConsentState.ASKED, False),
+    ]
+    assert {c.share.coach_lead.email for c in consents} == {"lead@example.org"}

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from rapport.conversations.models import Comment
 from rapport.people.models import CoachLeadAssignment, Role
-from rapport.privacy.models import CoachLeadShare, ShareEnded
+from rapport.privacy.models import CoachLeadShare, ShareEnded, TeacherConsent
 from tests.conversations.samples import make_conversation, wav_bytes
 from tests.factories import person
 
@@ -22,12 +22,16 @@ TRANSCRIPT_LINE = "The quiet students spoke more once they had sentence starters
 
 
 def share(client_as, world, conversation, *leads):
-    """The coach shares through the page's form, naming each person."""
+    """The coach shares through the page's form, naming each person; the teacher agrees to each."""
     response = client_as(world.coach).post(
         reverse("conversation_share", args=[conversation.pk]),
-        {"leads": [lead.pk for lead in leads], "share": "yes"},  # "share": the form before named shares
+        {"leads": [lead.pk for lead in leads], "understood": "on"},
     )
     assert response.status_code == 302
+    teacher = client_as(world.teacher)
+    for consent in TeacherConsent.objects.filter(share__object_id=conversation.pk, state="asked"):
+        answered = teacher.post(reverse("consent_answer", args=[consent.pk]), {"answer": "agree"})
+        assert answered.status_code == 302
     return response
 
 
@@ -100,7 +104,10 @@ def test_a_coach_lead_assigned_later_sees_nothing_shared_before(client_as, world
     sharing = page.split('id="sharing-heading"', 1)[1].split("</section>", 1)[0]
     assert "Stop sharing with Cleo Coachlead" in sharing
     assert "Stop sharing with Lars Laterlead" not in sharing
-    assert "Share with Lars Laterlead" in sharing
+    assert "Share with your coach lead…" in sharing
+    choices = client_as(world.coach).get(reverse("conversation_share", args=[conversation.pk]))
+    assert "Lars Laterlead" in choices.content.decode()
+    assert "Cleo Coachlead" not in choices.content.decode()
 
 
 def test_ending_the_assignment_ends_the_share_and_adding_it_back_restores_nothing(
@@ -119,7 +126,9 @@ def test_ending_the_assignment_ends_the_share_and_adding_it_back_restores_nothin
     page = client_as(world.coach).get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
     assert "Shared before" in page
     assert "no longer the coach&#x27;s coach lead" in page
-    assert "Share with Cleo Coachlead" in page  # sharing again is the coach's own, new choice
+    # Sharing again is the coach's own, new choice (and a new question to the teacher).
+    choices = client_as(world.coach).get(reverse("conversation_share", args=[conversation.pk]))
+    assert "Cleo Coachlead" in choices.content.decode()
 
 
 def test_re_pointing_an_assignment_to_a_leader_ends_the_share_and_opens_nothing(
@@ -151,7 +160,7 @@ def test_the_coach_shares_with_each_by_name_and_stops_with_one_or_everyone(clien
     CoachLeadAssignment.objects.create(coach_lead=second, coach=world.coach)
     coach = client_as(world.coach)
     url = reverse("conversation_detail", args=[conversation.pk])
-    page = coach.get(url).content.decode()
+    page = coach.get(reverse("conversation_share", args=[conversation.pk])).content.decode()
     assert 'name="leads"' in page
     assert "Cleo Coachlead</label>" in page
     assert "Sam Secondlead</label>" in page
@@ -162,7 +171,7 @@ def test_the_coach_shares_with_each_by_name_and_stops_with_one_or_everyone(clien
 
     share(client_as, world, conversation, world.coach_lead)
     page = client_as(world.teacher).get(url).content.decode()
-    assert "can see this conversation, and Sam Secondlead and Cleo Coachlead, with whom" in page
+    assert "shares it with Sam Secondlead and Cleo Coachlead, their coach leads" in page
 
     response = client_as(world.coach).post(
         reverse("conversation_stop_sharing", args=[conversation.pk]), {"lead": second.pk}

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rapport.conversations import forms, recordings
 from rapport.conversations.models import Comment, Conversation
 from rapport.privacy import encryption
-from rapport.privacy.models import AccessLogEntry, Purpose
+from rapport.privacy.models import AccessLogEntry, Purpose, TeacherConsent
 from tests.conversations.samples import ZOOM_VTT, make_conversation, wav_bytes
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,13 @@ def test_coach_lead_sees_it_only_while_shared_and_reads_are_logged(client_as, wo
     )
 
     client_as(world.coach).post(
-        reverse("conversation_share", args=[conversation.pk]), {"leads": [world.coach_lead.pk]}
+        reverse("conversation_share", args=[conversation.pk]),
+        {"leads": [world.coach_lead.pk], "understood": "on"},
+    )
+    assert client_as(world.coach_lead).get(url).status_code == 404  # not before the teacher agrees
+    consent = TeacherConsent.objects.get()
+    client_as(world.teacher).post(
+        reverse("consent_answer", args=[consent.pk]), {"answer": "agree", "named": "on"}
     )
     lead = client_as(world.coach_lead)
     assert conversation.title in lead.get(reverse("conversations_shared_with_me")).content.decode()
@@ -273,7 +279,7 @@ def test_coach_lead_list_query_count_is_constant(client_as, world, django_assert
         assert client.get(url).status_code == 200
 
 
-_LEAD_LIST_QUERIES = 8
+_LEAD_LIST_QUERIES = 9  # one more: which teachers agreed to be named
 
 
 def test_the_recording_plays_for_its_owner_only_and_the_teacher_reads_the_transcript(client_as, world):

@@ -17,6 +17,7 @@ from rapport.people.models import CoachLeadAssignment, Role
 from rapport.privacy import policy
 from rapport.privacy.actions import coach_leads_of, set_practice_shares
 from rapport.privacy.models import PracticeShare, ShareEnded
+from rapport.privacy.refusals import NotTheirCoachLead
 from rapport.relationships.models import Appreciation, CoachSettings, Relationship, Visibility
 from tests.factories import NoteFactory, RelationshipFactory, person
 from tests.insights.test_indicators import TODAY, at, commitment, session
@@ -95,7 +96,7 @@ def test_sharing_with_someone_who_does_not_lead_the_coach_is_refused(world, clie
     assert response.status_code == 400
     assert "You can share only with your own coach leads." in response.content.decode()
     assert not PracticeShare.objects.exists()
-    with pytest.raises(ValueError, match="not a coach lead"):
+    with pytest.raises(NotTheirCoachLead, match="only with your own coach leads"):
         set_practice_shares(world.coach, [world.leader])
 
 

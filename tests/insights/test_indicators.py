@@ -144,7 +144,10 @@ def test_relational_counts_and_days_since_contact(world):
     Appreciation.objects.create(
         relationship=rel, author=rel.coach, message="Thank you", sent_to="t@example.test", sent_at=at(TODAY)
     )
-    rel.last_contact_at = timezone.now() - datetime.timedelta(days=3, hours=1)
+    # Noon, three calendar days ago: "days since contact" counts calendar days, so "now minus
+    # 3 days 1 hour" reads 4 in the first hour after local midnight.
+    three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
+    rel.last_contact_at = timezone.make_aware(datetime.datetime.combine(three_days_ago, datetime.time(12)))
     rel.save()
     row = indicators_for(rel)
     assert (row.touchpoints, row.wins_noticed, row.appreciations, row.days_since_contact) == (1, 1, 1, 3)
@@ -197,3 +200,24 @@ def test_the_checklist_keeps_every_reflection(world, client_as):
     assert "1 of 9 true" in page
     assert client.post(url, {}).status_code == 400
     assert client_as(world.teacher).get(url).status_code == 404
+
+
+def test_a_contact_later_today_is_today_never_minus_one_day_and_counts_are_pluralised(world, client_as):
+    rel = world.relationship
+    Appreciation.objects.create(
+        relationship=rel,
+        author=rel.coach,
+        visibility=Visibility.SHARED,
+        message="Thank you",
+        sent_to="t@example.test",
+        sent_at=timezone.now(),
+    )
+    # A session marked held before its planned start records contact a little ahead of now.
+    rel.last_contact_at = timezone.now() + datetime.timedelta(minutes=30)
+    rel.save()
+    assert indicators_for(rel).days_since_contact == 0
+    page = client_as(world.coach).get(reverse("relationship_trust", args=[rel.pk])).content.decode()
+    assert "-1 day" not in page
+    assert "Seen today" in page
+    assert "1 appreciation " in page or "1 appreciation<" in page
+    assert "1 appreciations" not in page

@@ -78,7 +78,6 @@ def test_a_small_school_is_hidden_and_so_is_its_complement(world, district_leade
     assert cells["Test District (all schools)"].value == 9
     page = response.content.decode()
     assert "Hidden" in page
-    assert "fewer than 5" in page
 
 
 def test_a_school_leader_sees_their_school_and_the_district_only(world, client_as):
@@ -140,8 +139,8 @@ def test_the_report_export_keeps_hidden_cells_hidden(world, district_leader):
     export.refresh_from_db()
     rows = list(csv.reader(io.StringIO(exports.read_file(export).decode("utf-8-sig"))))
     hours = {row[1]: row[2] for row in rows if row[0] == "Coaching hours"}
-    assert hours["Home School"] == "hidden: fewer than 5 teachers"
-    assert hours["Other School"] == "hidden: protects a small number"
+    assert hours["Home School"] == "hidden"
+    assert hours["Other School"] == "hidden", "a complement reads the same as a small cell"
     assert hours["Test District (all schools)"] == "9.0"
 
 
@@ -247,7 +246,108 @@ def test_a_cycle_counts_in_the_month_it_ended_not_when_last_changed(world, distr
             cycle = coaching_actions.start_cycle(relationship, world.coach, CYCLE_FIELDS)
             coaching_actions.update_cycle(cycle, {"status": Cycle.Status.DONE})
         coaching_actions.update_cycle(cycle, {"moves": "Corrected this month"})  # changed again today
+    meet_goals(Cycle.objects.filter(relationship__school=school)[:2], world.coach)
 
     report = client_as(district_leader).get(report_url("district")).context["report"]
     completed = next(t for t in report.tables if t.metric.key == "cycles_completed")
     assert completed.rows[-1].cells[0].value == 6
+
+
+# --- Outcomes every teacher shares (issue 16, point 8) -----------------------------------------
+
+
+def meet_goals(cycles, coach):
+    for cycle in cycles:
+        coaching_actions.add_evidence(
+            cycle,
+            coach,
+            {"measured_on": LAST_MONTH.replace(day=5), "value": 9, "source": "visit", "note": ""},
+        )
+
+
+def completed_cycles(school, coach, teachers: int, met: int = 0) -> list:
+    """``teachers`` teachers with one cycle each marked done last month, ``met`` of them reached."""
+    ended = timezone.make_aware(datetime.datetime.combine(LAST_MONTH.replace(day=12), datetime.time(15)))
+    cycles = []
+    for _ in range(teachers):
+        relationship = RelationshipFactory(
+            coach=coach, teacher=person(Role.Kind.TEACHER, school), school=school
+        )
+        with freeze_time(ended):
+            cycle = coaching_actions.start_cycle(relationship, coach, CYCLE_FIELDS)
+            coaching_actions.update_cycle(cycle, {"status": Cycle.Status.DONE})
+        cycles.append(cycle)
+    meet_goals(cycles[:met], coach)
+    return cycles
+
+
+def _metric_cells(report, key: str) -> dict:
+    table = next(t for t in report.tables if t.metric.key == key)
+    return {row.label: row.cells[0] for row in table.rows}
+
+
+@pytest.mark.parametrize("met", [0, 6], ids=["none-met", "all-met"])
+def test_a_cell_where_every_teacher_shares_the_outcome_is_hidden(world, district_leader, client_as, met):
+    """ "6 cycles completed, 0 goals met" says that none of the six met their goal: hidden, with its count."""
+    home, other = world.relationship.school, world.other_relationship.school
+    completed_cycles(home, world.coach, 6, met=met)
+    completed_cycles(other, world.other_coach, 7, met=3)
+    report = client_as(district_leader).get(report_url("district")).context["report"]
+    goals, completed = _metric_cells(report, "goals_met"), _metric_cells(report, "cycles_completed")
+    assert goals["Home School"].suppressed, "six teachers and all the same outcome"
+    assert completed["Home School"].suppressed, "the count beside it hides too, as a small pair does"
+    assert goals["Other School"].suppressed, "the complement"
+    assert completed["Other School"].suppressed
+    assert goals["Test District (all schools)"].value == met + 3
+    assert completed["Test District (all schools)"].value == 13
+
+
+def test_two_schools_sharing_the_outcome_hide_the_district_total_too(world, district_leader, client_as):
+    completed_cycles(world.relationship.school, world.coach, 6, met=0)
+    completed_cycles(world.other_relationship.school, world.other_coach, 6, met=0)
+    report = client_as(district_leader).get(report_url("district")).context["report"]
+    assert all(cell.suppressed for cell in _metric_cells(report, "goals_met").values())
+    assert all(cell.suppressed for cell in _metric_cells(report, "cycles_completed").values())
+
+
+def test_a_mixed_outcome_is_shown(world, district_leader, client_as):
+    completed_cycles(world.relationship.school, world.coach, 6, met=2)
+    completed_cycles(world.other_relationship.school, world.other_coach, 6, met=5)
+    report = client_as(district_leader).get(report_url("district")).context["report"]
+    goals = _metric_cells(report, "goals_met")
+    assert [cell.value for cell in goals.values()] == [2, 5, 7]
+
+
+def _hidden_cells_markup(page: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"<td[^>]*suppressed[^>]*>.*?</td>", _sections(page)))
+
+
+def test_hidden_cells_read_the_same_whatever_hid_them(world, district_leader, client_as):
+    """A small cell, its complement and a shared outcome: one markup in the page, one text in the CSV."""
+    home, other = world.relationship.school, world.other_relationship.school
+    held_sessions(home, world.coach, 3)  # small hours cell, with the other school as complement
+    held_sessions(other, world.other_coach, 6)
+    completed_cycles(other, world.other_coach, 6, met=0)  # outcome every teacher shares
+    completed_cycles(home, world.coach, 6, met=2)
+    response = client_as(district_leader).get(report_url("district"))
+    reasons = {
+        cell.hidden for table in response.context["report"].tables for row in table.rows for cell in row.cells
+    }
+    assert {"small", "complement", "outcome"} <= reasons
+    page = response.content.decode()
+    assert _hidden_cells_markup(page) == {'<td class="suppressed">Hidden</td>'}
+    assert "data-hidden" not in page
+    assert "fewer than 5)" not in _sections(page)
+
+    export = Export.objects.create(
+        owner=district_leader,
+        kind=Export.Kind.REPORT_CSV,
+        parameters={"unit": "district", "start": f"{LAST_MONTH:%Y-%m}", "end": f"{LAST_MONTH:%Y-%m}"},
+    )
+    exports.run(export.pk)
+    export.refresh_from_db()
+    rows = list(csv.reader(io.StringIO(exports.read_file(export).decode("utf-8-sig"))))
+    hidden = {value for row in rows[1:] for value in row[2:] if not value.replace(".", "").isdigit()}
+    assert hidden == {"hidden"}

@@ -30,12 +30,12 @@ from rapport.insights.models import Export
 from rapport.operations.backup import model_tables
 from rapport.operations.jobs import run_once
 from rapport.people.models import School
-from rapport.people.tasks import start_roster_import
 from rapport.privacy import accesslog
 from rapport.privacy.actions import release
 from rapport.privacy.models import Purpose
 from rapport.relationships.actions import add_question, write_note
 from rapport.relationships.models import CoachSettings, Question, TeacherSettings, Visibility
+from rapport.roster.tasks import start_roster_import
 
 
 def table_fingerprints() -> dict[str, tuple[int, str]]:

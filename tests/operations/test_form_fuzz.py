@@ -37,6 +37,7 @@ from rapport.insights import reports
 from rapport.privacy import policy
 from rapport.privacy.actions import coach_leads_of
 from rapport.relationships.models import Note, Noticing
+from rapport.resources.library import library_for
 from tests.authz import BAD_REQUEST, OK, REDIRECT, all_routes
 from tests.conversations.samples import make_conversation
 from tests.operations.tables import request_writes
@@ -61,9 +62,14 @@ FORM_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "rapport.conversations.forms.SpeakerRolesForm": lambda w: {"conversation": _conversation(w)},
     "rapport.conversations.forms.CommentForm": lambda w: {"conversation": _conversation(w)},
     "rapport.privacy.forms.CoachLeadsForm": lambda w: {"leads": coach_leads_of(w.coach)},
+    "rapport.privacy.forms.ShareWithConsentForm": lambda w: {"leads": coach_leads_of(w.coach)},
     "rapport.privacy.forms.StopSharingForm": lambda w: {"leads": coach_leads_of(w.coach)},
     "rapport.relationships.forms.TeacherSettingsForm": lambda w: {
         "leaders": policy.appreciation_copy_choices(w.teacher)
+    },
+    "rapport.resources.forms.ShareForm": lambda w: {
+        "resources": library_for(w.coach),
+        "commitments": [w.commitment],
     },
     "rapport.insights.forms.ReportForm": lambda w: {
         "scope": reports.scope_for(w.leader),
@@ -101,7 +107,9 @@ def project_forms() -> list[type[forms.BaseForm]]:
             continue
         module = importlib.import_module(module_info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+            # A BaseForm without declared fields (a mixin such as AddsToACycle) cannot stand alone.
+            concrete = issubclass(cls, forms.BaseForm) and hasattr(cls, "base_fields")
+            if concrete and cls.__module__ == module.__name__:
                 found.append(cls)
     return found
 

@@ -150,3 +150,7 @@ def test_make_serve_serves_the_demo_as_production_does(served):
     while "Download" not in coach.get(started.url, timeout=30).text:
         assert time.monotonic() < deadline, "the background worker never made the export"
         time.sleep(1)
+    # By now the worker has made an export, so it is registered: the full health check says so.
+    health = requests.get(served + "/healthz", timeout=30)
+    assert health.status_code == 200, health.text
+    assert (health.json()["worker"], health.json()["workers"]) == ("ok", 1)

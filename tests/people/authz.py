@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rapport.people.tasks import start_roster_import
+from rapport.roster.tasks import start_roster_import
 from tests.authz import ADMIN_LOGIN, FORBIDDEN, NOT_ALLOWED, OK, REDIRECT, Route, everyone, signed_in
 from tests.people.oneroster_sets import SPREADSHEET_1_1, zipped
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapport.people.models import District, ImportRun, Role, School, User
-from rapport.people.roster import RosterInvalid, Summary, Tally, import_roster, source_from_upload
 from rapport.relationships.models import Relationship
+from rapport.roster.importer import RosterInvalid, Summary, Tally, import_roster, source_from_upload
 from tests.factories import DistrictFactory, NoteFactory, RelationshipFactory, UserFactory
 from tests.people.oneroster_sets import (
     MANIFEST_ONLY,

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from bench.oneroster_district import district_export, write_folder
 from rapport.people.models import District, Role, School, User
-from rapport.people.roster import (
+from rapport.privacy.models import AdministrationLogEntry, AdministrativeChange
+from rapport.relationships.models import Relationship
+from rapport.roster.importer import (
     RosterInvalid,
     Summary,
     Tally,
@@ -22,8 +24,6 @@ from rapport.people.roster import (
     source_from_path,
     source_from_upload,
 )
-from rapport.privacy.models import AdministrationLogEntry, AdministrativeChange
-from rapport.relationships.models import Relationship
 from tests.factories import DistrictFactory, SchoolFactory, UserFactory
 from tests.people.roster_files import (
     DISTRICT,

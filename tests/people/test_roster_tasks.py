@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks.backends.immediate import ImmediateBackend
 
-from rapport.people import roster, tasks
 from rapport.people.models import ImportRun, User
+from rapport.roster import importer as roster
+from rapport.roster import tasks
 from tests.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
-from rapport.people import roster
 from rapport.people.models import CoachLeadAssignment, District, Role
 from rapport.privacy import adminlog, policy
 from rapport.privacy.models import AdministrationLogEntry, AdministrativeChange
 from rapport.relationships.models import Relationship
+from rapport.roster import importer as roster
 from tests.factories import RelationshipFactory, SchoolFactory, person
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,12 @@ def test_the_administration_site_shows_the_log_and_changes_nothing(world, client
     delete = reverse("admin:privacy_administrationlogentry_delete", args=[entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert AdministrationLogEntry.objects.get(pk=entry.pk).description == entry.description
+
+
+def test_acting_for_a_request_does_not_load_its_person():
+    """A request that changes nothing pays nothing: the lazy request.user stays unloaded."""
+    loaded = []
+    lazy_user = SimpleLazyObject(lambda: loaded.append(True))
+    with adminlog.acting(lazy_user):
+        pass
+    assert loaded == []

@@ -64,7 +64,9 @@ def test_only_the_author_may_change(world):
     assert policy.can_change(world.coach, world.shared_note)
     assert not policy.can_change(world.teacher, world.shared_note)
     with pytest.raises(Http404):
-        policy.get_record_to_change(world.teacher, Note.objects.all(), world.shared_note.pk)
+        policy.get_record_to_write(
+            world.teacher, Note.objects.all(), world.shared_note.pk, policy.Write.CHANGE
+        )
 
 
 def test_only_the_person_it_is_about_may_release_and_only_what_they_can_see(world):
@@ -72,7 +74,9 @@ def test_only_the_person_it_is_about_may_release_and_only_what_they_can_see(worl
     assert not policy.can_release(world.coach, world.shared_note)
     assert not policy.can_release(world.teacher, world.private_note)
     with pytest.raises(Http404):
-        policy.get_record_to_release(world.teacher, Note.objects.all(), world.private_note.pk)
+        policy.get_record_to_write(
+            world.teacher, Note.objects.all(), world.private_note.pk, policy.Write.RELEASE
+        )
 
 
 def test_get_record_for_logs_and_404s(world):
@@ -166,5 +170,25 @@ def test_caseload_records_are_the_general_rule_restricted_to_the_caseload(world)
     assert world.private_note.pk not in {
         n.pk for n in policy.visible_records(world.teacher, Note.objects.all(), caseload=True)
     }
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match="one of"):
         policy.visible_records(world.coach, Note.objects.all(), world.relationship, caseload=True)
+
+
+def test_own_records_are_the_general_rule_restricted_to_their_author(world):
+    """The coach home's shortcut for what a person wrote (``own=True``) never changes who sees what,
+    in an ended relationship too."""
+    ended = RelationshipFactory(
+        coach=world.coach, school=world.relationship.school, ended_on=datetime.date(2025, 6, 30)
+    )
+    NoteFactory(relationship=ended, author=world.coach, visibility=Visibility.PRIVATE)
+    NoteFactory(relationship=world.relationship, author=world.teacher, visibility=Visibility.SHARED)
+    for name in ("coach", "teacher", *OUTSIDERS):
+        user = world.principal(name)
+        general = policy.visible_records(user, Note.objects.filter(author=user))
+        own = policy.visible_records(user, Note.objects.all(), own=True)
+        assert set(own.values_list("pk", flat=True)) == set(general.values_list("pk", flat=True)), name
+    assert world.private_note.pk in {
+        n.pk for n in policy.visible_records(world.coach, Note.objects.all(), own=True)
+    }
+    with pytest.raises(ValueError, match="one of"):
+        policy.visible_records(world.coach, Note.objects.all(), caseload=True, own=True)

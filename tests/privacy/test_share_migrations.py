@@ -17,7 +17,8 @@ from django.utils import timezone
 from rapport.conversations.models import Conversation
 from rapport.people.models import User
 from rapport.privacy import policy
-from rapport.relationships.models import Relationship
+from rapport.privacy.actions import answer_consent
+from rapport.relationships.models import Relationship, TeacherSettings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,21 +125,32 @@ def test_the_upgrade_names_who_could_read_then_and_nobody_else(before_the_upgrad
     assert {(s.coach_id, s.coach_lead_id, s.shared_at) for s in PracticeShare.objects.all()} == {
         (ids["coach"], lead, SHARED_AT) for lead in ids["leads"]
     }
-    TeacherSettings = apps.get_model("relationships", "TeacherSettings")
+    settings_then = apps.get_model("relationships", "TeacherSettings")
     named = {
-        s.teacher_id: {u.pk for u in s.appreciation_copies_to.all()} for s in TeacherSettings.objects.all()
+        s.teacher_id: {u.pk for u in s.appreciation_copies_to.all()} for s in settings_then.objects.all()
     }
     assert named == {ids["teacher"]: {ids["principal"]}, ids["quiet_teacher"]: set()}
 
-    # What the policy answers with today's code, for each coach lead.
+    # What the policy answers with today's code, for each coach lead: nothing until the teacher,
+    # asked by the upgrade (privacy 0006), agrees.
     migrate()
-    for lead in User.objects.filter(pk__in=ids["leads"]):
+    leads = User.objects.filter(pk__in=ids["leads"])
+    for lead in leads:
+        assert list(policy.shared_with_coach_lead(lead, Conversation.objects.all())) == []
+    teacher = User.objects.get(pk=ids["teacher"])
+    asks = list(policy.consents_asked_of(teacher))
+    assert {ask.share.coach_lead_id for ask in asks} == ids["leads"]
+    for ask in asks:
+        answer_consent(ask, agree=True)
+    for lead in leads:
         assert [c.pk for c in policy.shared_with_coach_lead(lead, Conversation.objects.all())] == [
             ids["shared"]
         ]
         assert [c.pk for c in policy.coaches_sharing_practice_with(lead)] == [ids["coach"]]
     relationship = Relationship.objects.get(teacher_id=ids["teacher"])
-    recipients = policy.appreciation_copy_recipients(relationship, relationship.teacher)
+    recipients = policy.appreciation_copy_recipients(
+        relationship, TeacherSettings.leaders_named_by(relationship.teacher)
+    )
     assert [leader.pk for leader in recipients] == [ids["principal"]]
 
 

@@ -11,6 +11,7 @@ from rapport.conversations.models import Conversation
 from rapport.privacy import policy
 from rapport.privacy.actions import share_with_coach_leads
 from rapport.privacy.models import CoachLeadShare, PracticeShare, ShareEnded
+from rapport.privacy.refusals import NotTheirCoachLead
 from tests.conversations.samples import make_conversation
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,6 @@ def test_a_share_counts_only_when_the_author_made_it(world):
 def test_only_the_coach_leads_of_the_author_can_be_chosen(world):
     conversation = make_conversation(world)
     for stranger in (world.leader, world.other_coach, world.site_admin, world.coach):
-        with pytest.raises(ValueError, match="not a coach lead"):
+        with pytest.raises(NotTheirCoachLead, match="only with your own coach leads"):
             share_with_coach_leads(conversation, [stranger])
     assert not CoachLeadShare.objects.exists()

@@ -3,6 +3,7 @@ teacher named."""
 
 from __future__ import annotations
 
+import datetime
 import smtplib
 import socket
 import threading
@@ -12,11 +13,12 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from rapport.core import mail as rapport_mail
 from rapport.people.models import Role, User
 from rapport.relationships import actions
 from rapport.relationships.models import Appreciation, Note, Noticing, TeacherSettings
-from rapport.web import mail as rapport_mail
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +253,22 @@ def test_while_the_mail_server_hangs_everyone_else_still_writes(world, settings)
     assert len(outcome) == 1  # the coach was told it was not sent
     assert not Appreciation.objects.exists()
     assert Note.objects.filter(author=world.teacher).count() == 1
+
+
+def test_the_message_box_comes_first_and_older_noticings_are_folded(client_as, world):
+    for n in range(5):
+        Noticing.objects.create(
+            relationship=world.relationship,
+            author=world.coach,
+            body=f"Noticing number {n}",
+            noticed_on=timezone.localdate() - datetime.timedelta(days=n),
+        )
+    page = (
+        client_as(world.coach).get(reverse("appreciation_new", args=[world.relationship.pk])).content.decode()
+    )
+    assert page.index('name="message"') < page.index('name="noticings"')
+    start = page.index("Earlier noticings (")
+    folded = page[start : page.index("</details>", start)]
+    assert "Noticing number 4" in folded
+    assert "Noticing number 0" not in folded
+    assert page.count('name="noticings"') == Noticing.objects.filter(relationship=world.relationship).count()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from rapport.insights.models import Export
 from rapport.privacy import policy
+from rapport.privacy.refusals import RelationshipEnded
 from rapport.relationships.models import Note, Relationship
 from tests.factories import NoteFactory, RelationshipFactory
 from tests.insights.test_exports import made, unzip
@@ -59,3 +60,25 @@ def test_the_new_coach_reads_nothing_of_the_ended_relationship(world, changed_co
     assert client.get(reverse("relationship_detail", args=[changed_coach.pk])).status_code == 200
     seen = set(policy.visible_records(world.other_coach, Note.objects.all()))
     assert seen.isdisjoint({world.private_note, world.shared_note, world.released_note})
+
+
+@pytest.mark.parametrize(
+    ("page", "form"),
+    [
+        (
+            "relationship_detail",
+            {"body": "Written after the end.", "visibility": "shared", "kind": "general"},
+        ),
+        ("commitments", {"owner": "teacher", "what": "Promised after the end.", "due_on": "2030-01-01"}),
+    ],
+)
+def test_a_page_of_an_ended_relationship_refuses_a_new_record_with_the_reason(
+    world, changed_coach, client_as, page, form
+):
+    """Both members still open these pages; what they post is refused by the action, in words."""
+    counts = {model: model.objects.count() for model in policy.record_models()}
+    for member in (world.coach, world.teacher):
+        response = client_as(member).post(reverse(page, args=[world.relationship.pk]), form)
+        assert response.status_code == 400, (page, member)
+        assert RelationshipEnded.message in response.content.decode()
+    assert {model: model.objects.count() for model in policy.record_models()} == counts

@@ -7,8 +7,7 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
-from rapport.privacy import policy
-from rapport.relationships import membership
+from rapport.privacy import membership, policy
 from rapport.relationships.models import FixedMembershipError, Note, Relationship
 from tests.factories import NoteFactory, RelationshipFactory, UserFactory
 

@@ -19,9 +19,15 @@ def test_the_starter_bank_exists_on_a_fresh_install():
     migration = importlib.import_module("rapport.relationships.migrations.0003_starter_questions")
     Question.objects.all().delete()
     migration.add_starter_questions(django_apps, None)
+    for_coaches = importlib.import_module("rapport.relationships.migrations.0009_question_audience")
+    for_coaches.add_coach_questions(django_apps, None)
     starters = Question.objects.filter(owner__isnull=True)
-    assert starters.count() >= 15
+    teachers = starters.filter(audience=Question.Audience.TEACHER)
+    assert teachers.count() >= 15
     assert set(starters.values_list("theme", flat=True)) == set(Question.Theme.values)
+    # Every theme a coach lead gets to know a coach by (issue 22) has questions for coaches.
+    coaches = starters.filter(audience=Question.Audience.COACH)
+    assert set(coaches.values_list("theme", flat=True)) == set(Question.Theme.values)
     assert len(set(starters.values_list("text", flat=True))) == starters.count()
 
 

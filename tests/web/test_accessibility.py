@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from tests.authz import BAD_REQUEST, OK, REDIRECT, Route, all_routes
 from tests.web.html_checks import problems
-from tests.world import PRINCIPALS, build_world
+from tests.world import PRINCIPALS, World
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +52,11 @@ def _html(response) -> str | None:
     return response.content.decode()
 
 
-def _open(client, route: Route, principal: str):
-    world = build_world()
+def _open(client, world: World, route: Route, principal: str) -> str:
     user = world.principal(principal)
     if user is not None:
         client.force_login(user)
-    return world, reverse(route.name, kwargs=route.kwargs(world)) + route.query
+    return reverse(route.name, kwargs=route.kwargs(world)) + route.query
 
 
 def _assert_accessible(where: str, page: str | None, fragment: str | None) -> None:
@@ -70,18 +69,18 @@ def _assert_accessible(where: str, page: str | None, fragment: str | None) -> No
 
 
 @pytest.mark.parametrize(("route", "principal"), list(_get_cases()))
-def test_page_is_accessible(client, route: Route, principal: str):
-    _, url = _open(client, route, principal)
+def test_page_is_accessible(client, shared_world: World, route: Route, principal: str):
+    url = _open(client, shared_world, route, principal)
     page = _html(client.get(url))
     fragment = _html(client.get(url, headers=HTMX))
     _assert_accessible(f"GET {url} as {principal}", page, fragment)
 
 
 @pytest.mark.parametrize(("route", "principal"), list(_post_cases()))
-def test_answer_to_a_post_is_accessible(client, route: Route, principal: str):
-    world, url = _open(client, route, principal)
-    page = _html(client.post(url, route.post_data(world)))
-    fragment = _html(client.post(url, route.post_data(world), headers=HTMX))
+def test_answer_to_a_post_is_accessible(client, shared_world: World, route: Route, principal: str):
+    url = _open(client, shared_world, route, principal)
+    page = _html(client.post(url, route.post_data(shared_world)))
+    fragment = _html(client.post(url, route.post_data(shared_world), headers=HTMX))
     _assert_accessible(f"POST {url} as {principal}", page, fragment)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _menus(client_as, user) -> tuple[list[str], list[str]]:
 
 def test_a_coach_sees_their_day_and_their_teachers_and_keeps_settings_in_their_menu(client_as, world):
     main, personal = _menus(client_as, world.coach)
-    assert main == ["Today", "Teachers", "Coverage", "Trust"]
+    assert main == ["Today", "Teachers", "Coverage", "Resources", "Trust"]
     # Tokens and downloads are the coach's own settings, not places their work is.
     assert {"API tokens", "Exports", "Your targets"} <= set(personal)
 
@@ -45,3 +45,16 @@ def test_signed_out_pages_have_no_menus(client):
     page = client.get(reverse("login")).content.decode()
     assert 'aria-label="Main"' not in page
     assert "Sign out" not in page
+
+
+def test_the_menus_follow_the_script_prefix_they_are_served_under(client_as, world):
+    client = client_as(world.coach)
+    plain = client.get(reverse("privacy_promise")).content.decode()
+    set_script_prefix("/rapport/")  # as a WSGI server does for an app under /rapport
+    try:
+        prefixed = client.get("/privacy/").content.decode()
+    finally:
+        set_script_prefix("/")
+    assert 'href="/rapport/coverage/"' in prefixed
+    assert 'href="/coverage/"' not in prefixed
+    assert 'href="/coverage/"' in plain

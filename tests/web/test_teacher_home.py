@@ -16,6 +16,7 @@ from rapport.coaching.models import AgreementAcknowledgement, Side
 from rapport.people.models import Role
 from rapport.privacy.models import AccessLogEntry, Purpose
 from rapport.relationships.models import Relationship, Visibility
+from rapport.web.teacher_home import RECENT_SHOWN
 from tests.factories import NoteFactory, RelationshipFactory, SchoolFactory, person
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,36 @@ def test_reads_on_the_home_page_are_logged_for_the_teachers_own_space(world, cli
     _home(client_as, world.teacher)
     purposes = set(AccessLogEntry.objects.filter(accessor=world.teacher).values_list("purpose", flat=True))
     assert purposes == {Purpose.TEACHER_SPACE}
+
+
+def test_of_many_shared_things_only_the_few_shown_are_read_and_logged(world, client_as):
+    """The access log lists what the list showed: the newest five of every kind together, not the
+    newest five of each kind."""
+    from rapport.privacy.accesslog import record_type_of
+    from tests.resources.samples import make_share
+
+    three_days_ago = timezone.now() - timedelta(days=3)
+    for note in (world.shared_note, world.released_note):
+        type(note).objects.filter(pk=note.pk).update(created_at=three_days_ago)
+    type(world.shared_visit).objects.filter(pk=world.shared_visit.pk).update(visited_at=three_days_ago)
+    older = make_share(world, note="A handout from two days ago.")
+    type(older).objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=2))
+    notes = []
+    for n in range(RECENT_SHOWN + 2):
+        note = NoteFactory(relationship=world.relationship, visibility=Visibility.SHARED, body=f"Shared {n}.")
+        type(note).objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(minutes=n))
+        notes.append(note)
+
+    shared = _home(client_as, world.teacher).split("Shared with you lately")[1].split("</article>")[0]
+
+    assert [note.body in shared for note in notes] == [True] * RECENT_SHOWN + [False, False]
+    assert "A handout from two days ago." not in shared
+    logged = set(
+        AccessLogEntry.objects.filter(accessor=world.teacher).values_list("record_type", "record_id")
+    )
+    assert {(record_type_of(note), note.pk) for note in notes[:RECENT_SHOWN]} <= logged
+    assert not {(record_type_of(note), note.pk) for note in notes[RECENT_SHOWN:]} & logged
+    assert (record_type_of(older), older.pk) not in logged, "read and logged, though not shown"
 
 
 def test_a_peer_sees_the_other_peer_and_their_own_promises(db, client_as):

@@ -1,13 +1,13 @@
 """A relationship's members and kind, and each record's relationship and author, cannot change.
 
 Database triggers (SQLite, PostgreSQL) on the relationship table and on every coaching-record
-table at this point: see rapport.relationships.membership, which also makes them again after
+table at this point: see rapport.privacy.membership, which also makes them again after
 each ``migrate`` for tables that came later or were rebuilt.
 """
 
 from django.db import migrations
 
-from rapport.relationships import membership
+from rapport.privacy import membership
 
 
 def fix_membership(apps, schema_editor):

@@ -1,4 +1,4 @@
-"""The parts every page shares: icons, the one date and time format, initials.
+"""The parts every page shares: icons, the one date and time format, initials, links.
 
 Dates and times read the same everywhere ("Tue 9 Dec, 3:15 pm"): use ``|when`` for a
 moment, ``|day`` for a date and ``|clock`` for a time of day, never ``|date`` with a
@@ -10,13 +10,18 @@ from __future__ import annotations
 import datetime
 import re
 from functools import lru_cache
+from typing import Any
 
 from django import template
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template import defaulttags
+from django.urls import NoReverseMatch
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from rapport.web import links
 
 register = template.Library()
 
@@ -41,8 +46,14 @@ def _icon_svg(name: str) -> str:
 
 
 @register.simple_tag
-def icon(name: str, extra_class: str = "") -> str:
+def icon(name: str, extra_class: str = "") -> SafeString:
     """An inline SVG icon, hidden from screen readers: the text beside it says what it means."""
+    return _icon_html(name, extra_class)
+
+
+# Kept whole: a page with a list shows the same few icons on every row.
+@lru_cache(maxsize=512)
+def _icon_html(name: str, extra_class: str) -> SafeString:
     classes = f"icon {extra_class}".strip()
     return format_html(
         '<svg class="{}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" '
@@ -51,6 +62,39 @@ def icon(name: str, extra_class: str = "") -> str:
         classes,
         mark_safe(_icon_svg(name)),  # noqa: S308 - the icon set's own file, from npm, never user input
     )
+
+
+class _URLNode(defaulttags.URLNode):
+    """Django's ``{% url %}`` (``URLNode.render``, unchanged but for the reverse it calls)."""
+
+    def render(self, context: template.Context) -> str:
+        args = [arg.resolve(context) for arg in self.args]
+        kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
+        view_name = self.view_name.resolve(context)
+        request: Any = getattr(context, "request", None)  # a RequestContext's
+        try:
+            current_app = request.current_app
+        except AttributeError:
+            try:
+                current_app = request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
+        url = ""
+        try:
+            url = links.reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
+
+
+@register.tag
+def url(parser: template.base.Parser, token: template.base.Token) -> _URLNode:
+    node = defaulttags.url(parser, token)
+    return _URLNode(node.view_name, node.args, node.kwargs, node.asvar)
 
 
 def _local(value: datetime.datetime) -> datetime.datetime:

@@ -1,6 +1,20 @@
-// The live meeting view's clock: a countdown to the teacher's wrap-up time, and a clear
+// The live meeting view's clock: a large countdown to the teacher's wrap-up time, and a clear
 // warning (role=alert) two minutes before it. The server's "now" is read from the page,
 // so a wrong clock on the phone does not move the wrap-up time.
+
+// "42:07" under an hour, "1:05:09" past one, "2 days 4 h" when the session is days away.
+function formatLeft(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const days = Math.floor(total / 86400);
+  const hours = Math.floor((total % 86400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const two = (n) => String(n).padStart(2, "0");
+  if (days > 0) return `${days} day${days === 1 ? "" : "s"} ${hours} h`;
+  if (hours > 0) return `${hours}:${two(minutes)}:${two(seconds)}`;
+  return `${minutes}:${two(seconds)}`;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const panel = document.querySelector("[data-live-session]");
   if (!panel) return;
@@ -14,14 +28,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const tick = () => {
     const left = wrapUp - (Date.now() + offset);
     if (left <= 0) {
-      countdown.textContent = "Time to wrap up.";
+      countdown.textContent = "0:00";
       warning.textContent = "It is wrap-up time.";
+      panel.classList.add("warning");
       clearInterval(timer);
       return;
     }
-    const minutes = Math.floor(left / 60000);
-    const seconds = Math.floor((left % 60000) / 1000);
-    countdown.textContent = `${minutes}:${String(seconds).padStart(2, "0")} left.`;
+    countdown.textContent = formatLeft(left);
     if (!warned && left <= WARN_MS) {
       warned = true;
       panel.classList.add("warning");

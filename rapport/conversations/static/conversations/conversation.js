@@ -14,12 +14,15 @@
     return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
   };
 
-  // Clicking any moment (a transcript line, a finding, a comment) plays from there and
-  // sets the comment form to that moment.
+  // Clicking any moment (anywhere on a transcript line, a finding, a comment) plays from
+  // there and sets the comment form to that moment. A line's time link does the same for
+  // the keyboard.
   document.addEventListener("click", (event) => {
     const link = event.target.closest("[data-seek]");
-    if (!link) return;
-    const seconds = Number(link.dataset.seek);
+    const line = link ? null : event.target.closest(".transcript li[data-start]");
+    if (!link && !line) return;
+    if (line && window.getSelection && String(window.getSelection()).length) return; // selecting text
+    const seconds = Number(link ? link.dataset.seek : line.dataset.start);
     if (momentField) momentField.value = formatMoment(seconds);
     if (player) {
       player.currentTime = seconds;

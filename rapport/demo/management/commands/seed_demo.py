@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from rapport.demo import district
 
@@ -15,8 +16,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing (but print the logins) if the demo exists."
         )
+        parser.add_argument(
+            "--this-is-a-demo",
+            action="store_true",
+            help="Build it even with RAPPORT_ENV=production (make serve, the benchmark): the demo "
+            "accounts have a published password.",
+        )
 
     def handle(self, *args, **options):
+        if settings.RAPPORT_ENV == "production" and not options["this_is_a_demo"]:
+            # Before anything touches the database: the demo's leader and administrator accounts,
+            # with the password printed below and in the README, must never reach a district's data.
+            raise CommandError(
+                "Refused: RAPPORT_ENV is production. The demo district comes with accounts "
+                "(administrator and leaders among them) whose password is published, so it is never "
+                "built in a production database. Nothing was changed. On a demonstration "
+                "installation only, run it again with --this-is-a-demo."
+            )
         if district.demo_exists():
             if not options["if_empty"]:
                 self.stderr.write(

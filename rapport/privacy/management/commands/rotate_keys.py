@@ -7,6 +7,9 @@ The access log's chain is signed again with a MAC key derived from the first key
 after checking that it verifies under the keys it was signed with.
 """
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -17,26 +20,26 @@ from rapport.privacy.fields import encrypted_fields
 class Command(BaseCommand):
     help = "Re-encrypt all confidential text with the current (first) encryption key."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         batch_size = options["batch_size"]
         total = 0
         for model, field in encrypted_fields():
             pks = list(
-                model.objects.exclude(**{f"{field.name}__isnull": True})
+                model._default_manager.exclude(**{f"{field.name}__isnull": True})
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
             for start in range(0, len(pks), batch_size):
                 with transaction.atomic():
                     rows = list(
-                        model.objects.select_for_update()
+                        model._default_manager.select_for_update()
                         .filter(pk__in=pks[start : start + batch_size])
                         .only("pk", field.name)
                     )
-                    model.objects.bulk_update(rows, [field.name])
+                    model._default_manager.bulk_update(rows, [field.name])
             total += len(pks)
             self.stdout.write(f"{model._meta.label}.{field.name}: {len(pks)} values re-encrypted")
         for label, rotate_all in encryption.FILE_ROTATORS.items():

@@ -1,5 +1,8 @@
 """Walk the access log's MAC chain and report any change, deletion or rewrite, and where."""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from rapport.privacy import accesslog
@@ -8,13 +11,13 @@ from rapport.privacy import accesslog
 class Command(BaseCommand):
     help = "Verify that no access-log entry was changed or deleted."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--expect-head",
             help="The head hash recorded at an earlier check; catches a chain rewritten from scratch.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         result = accesslog.verify()
         for problem in result.problems:
             self.stderr.write(problem)

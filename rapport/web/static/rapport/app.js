@@ -32,3 +32,9 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   });
 });
+
+// A Print button (the agreement): the browser's own print dialog. Without the script the
+// button stays hidden (CSS) and the browser's menu prints the page just as well.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

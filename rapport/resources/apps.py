@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "rapport.resources"
