@@ -159,6 +159,7 @@ def visible_records(
     relationship: Relationship | None = None,
     *,
     caseload: bool = False,
+    memberships: bool = False,
     own: bool = False,
 ) -> Records:
     """Filter ``queryset`` (of a RelationshipRecord model) to what ``user`` may see.
@@ -171,18 +172,23 @@ def visible_records(
     With ``caseload``, only the records of the relationships the person coaches in
     (``caseload_for``); they are a member of each, so the same shortcut holds.
 
+    With ``memberships``, only the records of the relationships the person belongs to, on either
+    side (``relationships_for``): the same shortcut holds (search reads across all of them).
+
     With ``own``, only the records the person wrote: the rule's first branch lets an author see
     everything they wrote, wherever it is, so nothing else of the rule is needed (the coach's
     own follow-ups and noticings across all their relationships).
     """
-    if (caseload, relationship is not None, own).count(True) > 1:
-        raise ValueError("Pass one of a relationship, caseload=True or own=True.")
+    if (caseload, memberships, relationship is not None, own).count(True) > 1:
+        raise ValueError("Pass one of a relationship, caseload=True, memberships=True or own=True.")
     if not _authenticated(user):
         return queryset.none()
     if own:
         return queryset.filter(author=user)
     if caseload:
         return queryset.filter(relationship__in=caseload_for(user)).filter(_members_rule(user))
+    if memberships:
+        return queryset.filter(relationship__in=relationships_for(user)).filter(_members_rule(user))
     if relationship is not None:
         queryset = queryset.filter(relationship=relationship)
         if relationship.is_member(user):
@@ -245,6 +251,7 @@ def read_records(
     relationship: Relationship | None = None,
     *,
     caseload: bool = False,
+    memberships: bool = False,
     own: bool = False,
 ) -> list[AnyRecord]:
     """The records of ``queryset`` that ``user`` may see, read and logged.
@@ -252,9 +259,11 @@ def read_records(
     ``limit`` keeps only the first records (in the queryset's order): a page that
     shows the latest few reads, decrypts and logs only those, so its cost does not
     grow with years of history, and the access log lists only what was shown.
-    ``relationship``, ``caseload``, ``own``: see ``visible_records``.
+    ``relationship``, ``caseload``, ``memberships``, ``own``: see ``visible_records``.
     """
-    visible = visible_records(user, queryset, relationship, caseload=caseload, own=own)
+    visible = visible_records(
+        user, queryset, relationship, caseload=caseload, memberships=memberships, own=own
+    )
     records = list(visible if limit is None else visible[:limit])
     accesslog.append(user, records, purpose)
     return records

@@ -174,6 +174,38 @@ def test_caseload_records_are_the_general_rule_restricted_to_the_caseload(world)
         policy.visible_records(world.coach, Note.objects.all(), world.relationship, caseload=True)
 
 
+def test_membership_records_are_the_general_rule_restricted_to_ones_relationships(world):
+    """Search's shortcut (``memberships=True``: the relationships the person belongs to, on either
+    side, ended ones too) never changes who sees what."""
+    school = world.relationship.school
+    ana = person(Role.Kind.TEACHER, school, full_name="Ana Peer")
+    pair = RelationshipFactory(kind=Relationship.Kind.PEER, coach=ana, teacher=world.teacher, school=school)
+    ended = RelationshipFactory(coach=world.coach, school=school, ended_on=datetime.date(2025, 6, 30))
+    NoteFactory(relationship=pair, author=ana, visibility=Visibility.PRIVATE)
+    NoteFactory(relationship=pair, author=world.teacher, visibility=Visibility.SHARED)
+    NoteFactory(relationship=ended, author=world.coach, visibility=Visibility.PRIVATE)
+    released = NoteFactory(relationship=world.relationship, author=world.coach, visibility=Visibility.SHARED)
+    actions.release(released, [world.leader], by=world.teacher)
+    for name in ("coach", "teacher", *OUTSIDERS):
+        user = world.principal(name)
+        for me in (user, ana):
+            general = policy.visible_records(
+                me, Note.objects.filter(relationship__in=policy.relationships_for(me))
+            )
+            scoped = policy.visible_records(me, Note.objects.all(), memberships=True)
+            assert set(scoped.values_list("pk", flat=True)) == set(general.values_list("pk", flat=True)), name
+    # A leader a note was released to reads it on the release's page, not in their own search.
+    assert not policy.visible_records(world.leader, Note.objects.all(), memberships=True).exists()
+    assert world.private_note.pk in {
+        n.pk for n in policy.visible_records(world.coach, Note.objects.all(), memberships=True)
+    }
+    assert world.private_note.pk not in {
+        n.pk for n in policy.visible_records(world.teacher, Note.objects.all(), memberships=True)
+    }
+    with pytest.raises(ValueError, match="one of"):
+        policy.visible_records(world.coach, Note.objects.all(), caseload=True, memberships=True)
+
+
 def test_own_records_are_the_general_rule_restricted_to_their_author(world):
     """The coach home's shortcut for what a person wrote (``own=True``) never changes who sees what,
     in an ended relationship too."""
