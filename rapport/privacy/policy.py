@@ -271,22 +271,20 @@ def read_records(
 
 def read_newest(
     user: Person,
-    sources: Iterable[tuple[QuerySet[Any], Relationship]],
+    sources: Iterable[QuerySet[Any]],
     purpose: str,
     limit: int,
     at: Callable[[Any], datetime.datetime],
 ) -> list[RelationshipRecord]:
     """The ``limit`` newest records of several sources together, read and logged.
 
-    A list that mixes kinds of record (or relationships) reads the first ``limit`` of each
-    source (each a queryset of one relationship's records, newest first), keeps the newest
-    ``limit`` of them all by ``at``, and logs only those: the access log lists what was shown.
-    One query per source, however long the history.
+    A list that mixes kinds of record reads the first ``limit`` of each source (each a queryset
+    of one kind of record, newest first), of the relationships the person belongs to
+    (``memberships``), keeps the newest ``limit`` of them all by ``at``, and logs only those: the
+    access log lists what was shown. One query per source, however long the history.
     """
     candidates = [
-        record
-        for queryset, relationship in sources
-        for record in visible_records(user, queryset, relationship)[:limit]
+        record for queryset in sources for record in visible_records(user, queryset, memberships=True)[:limit]
     ]
     shown = sorted(candidates, key=at, reverse=True)[:limit]
     accesslog.append(user, shown, purpose)

@@ -2,8 +2,9 @@
 what each of the two has promised, and what the coach shared lately.
 
 A teacher has one coach or a few (peer coaching adds one per peer), so the page reads a bounded
-slice of each relationship through the access policy, as the relationship page does, and logs
-those reads like any other (purpose: the teacher's own space).
+slice of each relationship through the access policy, as the relationship page does; what was
+shared lately is read for all of them together, one query per kind. Every read is logged like
+any other (purpose: the teacher's own space).
 """
 
 from __future__ import annotations
@@ -141,14 +142,13 @@ def _shared_recently(user, coaching: list[CoachingWithMe]) -> list[SharedItem]:
         Visit.objects.filter(to_members),
         ResourceShare.objects.select_related("resource"),
     ]
+    # What the other member shared (only members write a relationship's records, and who they
+    # are never changes), across the person's relationships: one query per kind.
+    relationships = [item.relationship.pk for item in coaching]
     sources = [
-        (
-            kind.filter(author=item.other, **{f"{_DATE_OF[kind.model]}__gte": since}).order_by(
-                f"-{_DATE_OF[kind.model]}"
-            ),
-            item.relationship,
-        )
-        for item in coaching
+        kind.filter(relationship__in=relationships, **{f"{_DATE_OF[kind.model]}__gte": since})
+        .exclude(author=user)
+        .order_by(f"-{_DATE_OF[kind.model]}")
         for kind in kinds
     ]
     others = {item.relationship.pk: item.other for item in coaching}
@@ -163,16 +163,14 @@ def what_needs_me(user) -> WhatNeedsMe:
         .select_related("coach", "teacher", "school")
         .order_by("started_on", "pk")
     )
-    coaching = []
-    for relationship in relationships:
-        other = relationship.other_member(user)
-        coaching.append(
-            CoachingWithMe(
-                relationship=relationship,
-                other=other,
-                panel=coaching_panel(user, relationship, purpose=PURPOSE),
-            )
+    coaching = [
+        CoachingWithMe(
+            relationship=relationship,
+            other=relationship.other_member(user),
+            panel=coaching_panel(user, relationship, purpose=PURPOSE),
         )
+        for relationship in relationships
+    ]
     return WhatNeedsMe(
         today=timezone.localdate(),
         coaching=coaching,

@@ -181,6 +181,45 @@ def test_the_home_page_reads_a_fixed_number_of_queries(world, client_as):
     assert count() == few
 
 
+def test_what_a_coach_and_a_peer_shared_comes_in_one_list_each_kind_read_once(world, client_as):
+    """With a coach and a peer, "Shared with you lately" holds what both shared, newest first,
+    never what the teacher wrote; a second relationship adds its coaching panel's reads, not one
+    read per kind of shared thing."""
+    from rapport.coaching.briefs import coaching_panel
+    from rapport.privacy import accesslog
+    from rapport.web.teacher_home import PURPOSE
+
+    client = client_as(world.teacher)
+    url = reverse("teacher_space")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    count()
+    with_coach = count()
+    ana = person(Role.Kind.TEACHER, world.relationship.school, full_name="Ana Peer")
+    pair = RelationshipFactory(
+        kind=Relationship.Kind.PEER, coach=ana, teacher=world.teacher, school=world.relationship.school
+    )
+    for minutes, author, relationship, body in (
+        (5, world.coach, world.relationship, "From the coach, five minutes ago."),
+        (1, ana, pair, "From Ana, a minute ago."),
+        (0, world.teacher, pair, "The teacher's own note to Ana."),
+    ):
+        note = NoteFactory(relationship=relationship, author=author, visibility=Visibility.SHARED, body=body)
+        type(note).objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+
+    shared = _home(client_as, world.teacher).split("Shared with you lately")[1].split("</article>")[0]
+    assert shared.index("From Ana, a minute ago.") < shared.index("From the coach, five minutes ago.")
+    assert "The teacher's own note to Ana." not in shared
+
+    with CaptureQueriesContext(connection) as panel, accesslog.batched():  # the log: once per request
+        assert not coaching_panel(world.teacher, pair, purpose=PURPOSE).upcoming
+    assert count() == with_coach + len(panel)
+
+
 def test_nobody_but_a_teacher_has_this_home(world, client_as):
     for user in (world.coach, world.leader, world.site_admin):
         assert client_as(user).get(reverse("teacher_space")).status_code == 403
