@@ -25,15 +25,17 @@ def _relationship(user) -> dict[str, Any]:
 
 
 def _own_relationship(user) -> dict[str, Any]:
-    """The teacher's relationship with the most notes shared with them (what a teacher reads is
-    logged)."""
+    """The teacher's relationship with their coach with the most notes shared with them (what a
+    teacher reads is logged). A coach's, not a peer's: a peer also sees the coach's cards, so the
+    page would change with whichever the district made busiest."""
     from django.db.models import Count
 
     from rapport.privacy import policy
-    from rapport.relationships.models import Note, Visibility
+    from rapport.relationships.models import Note, Relationship, Visibility
 
+    coaching = policy.coached_in(user).filter(kind=Relationship.Kind.COACHING)
     busiest = (
-        Note.objects.filter(relationship__in=policy.coached_in(user), visibility=Visibility.SHARED)
+        Note.objects.filter(relationship__in=coaching, visibility=Visibility.SHARED)
         .exclude(author=user)
         .values("relationship")
         .annotate(shared=Count("pk"))

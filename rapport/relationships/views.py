@@ -133,8 +133,17 @@ def _relationship_page(
         )
 
     other = relationship.other_member(user)
+    is_coach_side, is_teacher_side = relationship.acts_as_coach(user), relationship.acts_as_teacher(user)
     show_all = request.GET.get("notes") == "all"
     notes = read(Note.objects.select_related("author", "question"), limit=None if show_all else LATEST_NOTES)
+    # Each side reads only the cards it shows: the coach the profile they keep about the teacher,
+    # where the teacher starts from and what they noticed (all theirs alone); the teacher the
+    # profile kept about them. Peers are both.
+    profile_authors = [pk for pk, shown in ((user.pk, is_coach_side), (other.pk, is_teacher_side)) if shown]
+    profiles = {
+        profile.author_id: profile
+        for profile in read(TeacherProfile.objects.filter(author__in=profile_authors), limit=2)
+    }
     return render(
         request,
         "relationships/relationship_detail.html",
@@ -144,14 +153,15 @@ def _relationship_page(
             "notes": notes,
             # A full page of notes means there may be more.
             "more_notes": not show_all and len(notes) == LATEST_NOTES,
-            "profile_about_other": _one(read(TeacherProfile.objects.about(relationship, other), limit=1)),
-            "profile_about_me": _one(read(TeacherProfile.objects.about(relationship, user), limit=1)),
-            "readiness": _one(read(ReadinessProfile.objects.all(), limit=1)),
-            "noticings": read(Noticing.objects.all(), limit=LATEST_NOTICINGS),
+            # The one the person keeps about the other, and the one the other keeps about them.
+            "profile_about_other": profiles.get(user.pk),
+            "profile_about_me": profiles.get(other.pk),
+            "readiness": _one(read(ReadinessProfile.objects.all(), limit=1)) if is_coach_side else None,
+            "noticings": read(Noticing.objects.all(), limit=LATEST_NOTICINGS) if is_coach_side else [],
             "appreciations": read(Appreciation.objects.select_related("author"), limit=LATEST_APPRECIATIONS),
             "form": form,
-            "is_coach_side": relationship.acts_as_coach(user),
-            "is_teacher_side": relationship.acts_as_teacher(user),
+            "is_coach_side": is_coach_side,
+            "is_teacher_side": is_teacher_side,
             "today": timezone.localdate(),
         },
         status=status,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rapport.relationships.models import ReadinessProfile, TeacherProfile, Visibility
@@ -47,6 +49,38 @@ def test_the_teacher_sees_the_profile_but_not_the_readiness_notes(world, client_
     assert "3:30 pm" in text
     assert "Start with the discussion routine" not in text
     assert "Seeks it out" not in text
+
+
+def test_each_side_reads_only_the_cards_it_shows(world, client_as):
+    """The teacher's page never queries the coach's cards (where to start, what they noticed), and
+    the coach's reads the one profile card it shows: one read for the profiles on either side."""
+    assert _save(client_as(world.coach), world).status_code == 302
+    url = reverse("relationship_detail", args=[world.relationship.pk])
+    tables = {}
+    for name in ("coach", "teacher"):
+        client = client_as(getattr(world, name))
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        sql = [query["sql"] for query in queries]
+        tables[name] = {
+            table: sum(f'FROM "{table}"' in one for one in sql)
+            for table in (
+                "relationships_readinessprofile",
+                "relationships_noticing",
+                "relationships_teacherprofile",
+            )
+        }
+    assert tables["coach"] == {
+        "relationships_readinessprofile": 1,
+        "relationships_noticing": 1,
+        "relationships_teacherprofile": 1,
+    }
+    assert tables["teacher"] == {
+        "relationships_readinessprofile": 0,
+        "relationships_noticing": 0,
+        "relationships_teacherprofile": 1,
+    }
 
 
 def test_saving_again_updates_the_one_profile(world, client_as):
