@@ -16,6 +16,7 @@ from django import template
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template import defaulttags
+from django.template.base import FilterExpression, Variable
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -45,10 +46,33 @@ def _icon_svg(name: str) -> str:
     return re.sub(r"\s*\n\s*", "", body)
 
 
-@register.simple_tag
-def icon(name: str, extra_class: str = "") -> SafeString:
-    """An inline SVG icon, hidden from screen readers: the text beside it says what it means."""
-    return _icon_html(name, extra_class)
+class _IconNode(template.Node):
+    def __init__(self, name: FilterExpression, extra_class: FilterExpression | None) -> None:
+        self.name, self.extra_class = name, extra_class
+        arguments = [name] if extra_class is None else [name, extra_class]
+        # Written out in the template (nearly every use): the markup is known when it is compiled.
+        literal = all(
+            not isinstance(argument.var, Variable) and not argument.filters for argument in arguments
+        )
+        self.markup = self._markup({}) if literal else None
+
+    def _markup(self, context) -> SafeString:
+        extra_class = "" if self.extra_class is None else self.extra_class.resolve(context)
+        return _icon_html(self.name.resolve(context), extra_class)
+
+    def render(self, context: template.Context) -> SafeString:
+        return self.markup if self.markup is not None else self._markup(context)
+
+
+@register.tag
+def icon(parser: template.base.Parser, token: template.base.Token) -> _IconNode:
+    """``{% icon "name" ["class"] %}``: an inline SVG icon, hidden from screen readers (the text
+    beside it says what it means)."""
+    bits = token.split_contents()[1:]
+    if len(bits) not in (1, 2):
+        raise template.TemplateSyntaxError('icon takes a name and maybe a class: {% icon "name" "class" %}')
+    expressions = [parser.compile_filter(bit) for bit in bits]
+    return _IconNode(expressions[0], expressions[1] if len(expressions) == 2 else None)
 
 
 # Kept whole: a page with a list shows the same few icons on every row.
