@@ -160,14 +160,19 @@ def test_a_peer_sees_the_other_peer_and_their_own_promises(db, client_as):
         assert my_promise in yours
 
 
-def test_the_home_page_reads_a_fixed_number_of_queries(world, client_as):
-    client = client_as(world.teacher)
-    url = reverse("teacher_space")
+def _query_counter(client):
+    """Opens the home page and says how many queries it made."""
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
+            assert client.get(reverse("teacher_space")).status_code == 200
         return len(queries)
+
+    return count
+
+
+def test_the_home_page_reads_a_fixed_number_of_queries(world, client_as):
+    count = _query_counter(client_as(world.teacher))
 
     count()  # the first request also sets up the session
     few = count()
@@ -189,13 +194,7 @@ def test_what_a_coach_and_a_peer_shared_comes_in_one_list_each_kind_read_once(wo
     from rapport.privacy import accesslog
     from rapport.web.teacher_home import PURPOSE
 
-    client = client_as(world.teacher)
-    url = reverse("teacher_space")
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
+    count = _query_counter(client_as(world.teacher))
 
     count()
     with_coach = count()
