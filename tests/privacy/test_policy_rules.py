@@ -81,9 +81,21 @@ def test_an_anonymous_visitor_and_an_inactive_person_read_nothing(world):
         assert not policy.shared_with_coach_lead(user, notes(world)).exists()
 
 
-def test_a_relationship_and_a_caseload_are_not_asked_for_together(world):
-    with pytest.raises(ValueError, match=r"^Pass one of a relationship, caseload=True or own=True\.$"):
-        policy.visible_records(world.coach, notes(world), world.relationship, caseload=True)
+@pytest.mark.parametrize(
+    "scope",
+    [
+        {"relationship": True, "caseload": True},
+        {"relationship": True, "memberships": True},
+        {"caseload": True, "own": True},
+        {"memberships": True, "own": True},
+    ],
+    ids=["relationship+caseload", "relationship+memberships", "caseload+own", "memberships+own"],
+)
+def test_at_most_one_scope_is_asked_for(world, scope):
+    relationship = world.relationship if scope.pop("relationship", False) else None
+    message = r"^Pass one of a relationship, caseload=True, memberships=True or own=True\.$"
+    with pytest.raises(ValueError, match=message):
+        policy.visible_records(world.coach, notes(world), relationship, **scope)
 
 
 def test_relationships_by_side(world, peers):
