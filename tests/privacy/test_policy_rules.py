@@ -82,20 +82,20 @@ def test_an_anonymous_visitor_and_an_inactive_person_read_nothing(world):
 
 
 @pytest.mark.parametrize(
-    "scope",
+    ("with_relationship", "options"),
     [
-        {"relationship": True, "caseload": True},
-        {"relationship": True, "memberships": True},
-        {"caseload": True, "own": True},
-        {"memberships": True, "own": True},
+        (True, {"caseload": True}),
+        (True, {"memberships": True}),
+        (False, {"caseload": True, "own": True}),
+        (False, {"memberships": True, "own": True}),
     ],
     ids=["relationship+caseload", "relationship+memberships", "caseload+own", "memberships+own"],
 )
-def test_at_most_one_scope_is_asked_for(world, scope):
-    relationship = world.relationship if scope.pop("relationship", False) else None
+def test_at_most_one_scope_is_asked_for(world, with_relationship, options):
+    relationship = world.relationship if with_relationship else None
     message = r"^Pass one of a relationship, caseload=True, memberships=True or own=True\.$"
     with pytest.raises(ValueError, match=message):
-        policy.visible_records(world.coach, notes(world), relationship, **scope)
+        policy.visible_records(world.coach, notes(world), relationship, **options)
 
 
 def test_relationships_by_side(world, peers):
