@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -126,6 +127,13 @@ def go_to_own(page, place: str) -> None:
     """Follow a link of the menu under the person's name (their settings, exports, tokens)."""
     page.locator("details.user-menu > summary").click()
     page.get_by_role("navigation", name="Your account").get_by_role("link", name=place).click()
+
+
+def wait_for_htmx_to_settle(page) -> None:
+    """Wait until htmx has finished settling what it swapped in. Chromium focuses an inserted
+    ``autofocus`` element at once and htmx focuses it again when it settles (20 ms later); a
+    key pressed in between would be undone, as no person types that fast but a script does."""
+    expect(page.locator(".htmx-added, .htmx-settling, .htmx-request")).to_have_count(0)
 
 
 def toast(page):

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.people.models import ImportRun, User
-from tests.browser.conftest import PHONE, SIZES, go_to
+from tests.browser.conftest import PHONE, SIZES, go_to, wait_for_htmx_to_settle
 from tests.people.oneroster_sets import SIS_1_1, zipped
 from tests.world import build_world
 
@@ -99,6 +99,7 @@ def test_a_refused_upload_takes_the_focus_to_what_was_wrong(page, sign_in):
 
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Please correct the marked fields below.")
+    wait_for_htmx_to_settle(page)
     expect(summary).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_label("Roster file")).to_be_focused()
