@@ -265,7 +265,7 @@ class AccessLogEntry(AppendOnly):
     accessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    relationship_id = models.PositiveBigIntegerField(db_index=True)
+    relationship_id = models.PositiveBigIntegerField()
     record_type = models.CharField(max_length=100)
     record_id = models.PositiveBigIntegerField()
     record_label = models.CharField(max_length=100)
@@ -277,6 +277,13 @@ class AccessLogEntry(AppendOnly):
     class Meta:
         ordering = ["-seq"]
         verbose_name_plural = "access log entries"
+        indexes = [
+            # Who read a relationship's records (a teacher's "who read your records"), without going
+            # through the person's own reads (policy.access_log_for).
+            models.Index(
+                fields=["relationship_id", "accessor", "-seq"], name="accesslog_relationship_reader"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq}: {self.record_label} read ({self.purpose})"

@@ -14,8 +14,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from rapport.people.models import Role
-from rapport.privacy import actions, policy
+from rapport.people.models import Role, User
+from rapport.privacy import accesslog, actions, policy
 from rapport.privacy.models import AccessLogEntry, CoachLeadShare, Purpose, ShareEnded
 from rapport.relationships.models import Note, Relationship, Visibility
 from tests.conversations.samples import make_conversation
@@ -255,6 +255,20 @@ def test_who_looked_lists_the_others_reads(world):
     policy.get_record_for(world.leader, notes(world), world.released_note.pk, Purpose.RELEASED_TO_LEADER)
     assert {entry.accessor for entry in policy.access_log_for(world.teacher)} == {world.leader}
     assert not policy.access_log_for(world.extra.second_teacher).exists()
+
+
+def test_who_looked_counts_readers_on_both_sides_of_the_persons_id(world):
+    """ "Anyone else" is asked of the database as the readers before and after the person (by id):
+    a reader on either side is listed, the person's own reads never are."""
+    author = world.shared_note.author  # an author's reads are not logged
+    earlier = User.objects.filter(pk__lt=world.teacher.pk).exclude(pk=author.pk).order_by("pk").first()
+    later = person(Role.Kind.DISTRICT_LEADER, world.relationship.school)
+    assert earlier is not None
+    assert later.pk > world.teacher.pk
+    for reader in (earlier, world.teacher, later, world.teacher):
+        accesslog.append(reader, [world.shared_note], Purpose.RELATIONSHIP_PAGE)
+    readers = [entry.accessor for entry in policy.access_log_for(world.teacher).order_by("seq")]
+    assert readers == [earlier, later]
 
 
 def test_changes_by_administrators_are_those_naming_the_person_on_either_side(world):
