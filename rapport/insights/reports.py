@@ -219,7 +219,7 @@ def scope_for(user) -> Scope | None:
     roles = list(
         Role.objects.filter(
             user=user, kind__in=[Role.Kind.SCHOOL_LEADER, Role.Kind.DISTRICT_LEADER]
-        ).select_related("district", "school")
+        ).select_related("district")  # of the schools, only their ids
     )
     if not roles:
         return None
