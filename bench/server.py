@@ -21,7 +21,12 @@ OUT = ROOT / "bench" / "out"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-PG_BENCH_DB = "rapport_bench"
+
+
+def pg_database(district: str) -> str:
+    """One PostgreSQL database per district size, as SQLite has one file per size: seeding the
+    small district must not replace the full one that a "seeded" marker still vouches for."""
+    return f"rapport_bench_{district}"
 
 
 def encryption_keys() -> str:
@@ -43,7 +48,7 @@ def encryption_keys() -> str:
 def database_url(db: str, district: str) -> str:
     if db == "sqlite":
         return f"sqlite:///{OUT / f'bench-{district}.sqlite3'}"
-    return f"{PG_ADMIN_URL}/{PG_BENCH_DB}"
+    return f"{PG_ADMIN_URL}/{pg_database(district)}"
 
 
 def bench_env(db: str, district: str, *, tasks: str = "immediate") -> dict[str, str]:
@@ -88,8 +93,8 @@ def fresh_database(db: str, district: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {pg_database(district)} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {pg_database(district)}")
 
 
 def prepare(db: str, flags: list[str], district: str, reuse: bool) -> float | None:
@@ -97,9 +102,9 @@ def prepare(db: str, flags: list[str], district: str, reuse: bool) -> float | No
     OUT.mkdir(parents=True, exist_ok=True)
     env = bench_env(db, district)
     marker = OUT / f"seeded-{db}-{district}"
-    if reuse and marker.exists():
+    if reuse and marker.exists() and _database_exists(db, district):
         manage(env, "migrate", "--no-input", "-v", "0")
-        vacuum(db)
+        vacuum(db, district)
         return None
     marker.unlink(missing_ok=True)
     fresh_database(db, district)
@@ -109,11 +114,21 @@ def prepare(db: str, flags: list[str], district: str, reuse: bool) -> float | No
     seconds = time.monotonic() - started
     marker.write_text(" ".join(flags))
     manage(env, "collectstatic", "--no-input", "-v", "0")
-    vacuum(db)
+    vacuum(db, district)
     return seconds
 
 
-def vacuum(db: str) -> None:
+def _database_exists(db: str, district: str) -> bool:
+    if db == "sqlite":
+        return Path(database_url(db, district).removeprefix("sqlite:///")).exists()
+    import psycopg
+
+    with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [pg_database(district)])
+        return found.fetchone() is not None
+
+
+def vacuum(db: str, district: str) -> None:
     """PostgreSQL: what autovacuum does to a database in use, done now rather than a minute into
     the run: the planner's statistics, and the visibility map that lets an index answer alone
     (a freshly seeded or migrated table has neither). SQLite keeps no such state."""
@@ -121,7 +136,7 @@ def vacuum(db: str) -> None:
         return
     import psycopg
 
-    with psycopg.connect(f"{PG_ADMIN_URL}/{PG_BENCH_DB}", autocommit=True) as conn:
+    with psycopg.connect(database_url(db, district), autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
 
 
