@@ -45,9 +45,13 @@ def encryption_keys() -> str:
     return key
 
 
+def sqlite_file(district: str) -> Path:
+    return OUT / f"bench-{district}.sqlite3"
+
+
 def database_url(db: str, district: str) -> str:
     if db == "sqlite":
-        return f"sqlite:///{OUT / f'bench-{district}.sqlite3'}"
+        return f"sqlite:///{sqlite_file(district)}"
     return f"{PG_ADMIN_URL}/{pg_database(district)}"
 
 
@@ -88,7 +92,7 @@ def manage(env: dict[str, str], *args: str, timeout: float = 3 * 3600) -> subpro
 def fresh_database(db: str, district: str) -> None:
     if db == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(database_url(db, district).removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+            Path(f"{sqlite_file(district)}{suffix}").unlink(missing_ok=True)
         return
     import psycopg
 
@@ -120,7 +124,7 @@ def prepare(db: str, flags: list[str], district: str, reuse: bool) -> float | No
 
 def _database_exists(db: str, district: str) -> bool:
     if db == "sqlite":
-        return Path(database_url(db, district).removeprefix("sqlite:///")).exists()
+        return sqlite_file(district).exists()
     import psycopg
 
     with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
