@@ -639,6 +639,28 @@ def access_log_for(user: Anyone) -> QuerySet[AccessLogEntry]:
     )
 
 
+def newest_access_log_for(user: Anyone, count: int, before: int | None = None) -> list[AccessLogEntry]:
+    """The ``count`` newest entries of ``access_log_for`` (below sequence number ``before``, if
+    given), newest first, with their readers.
+
+    Two reads: the sequence numbers, as the readers before the person's id and those after it
+    (``UNION ALL`` of two ranges of the index on (relationship, reader, seq), read from the index
+    alone), then those entries. Asked as one ``ORDER BY seq DESC LIMIT``, PostgreSQL walks the
+    whole log's index on ``seq`` backwards testing each entry, so a person whom nobody else has read
+    lately costs a read of the district's entire log.
+    """
+    if not _authenticated(user):
+        return []
+    relationship_ids = list(coached_in(user).values_list("pk", flat=True))
+    entries = AccessLogEntry.objects.filter(relationship_id__in=relationship_ids).order_by()
+    if before is not None:
+        entries = entries.filter(seq__lt=before)
+    readers_before = entries.filter(accessor_id__lt=user.pk).values_list("seq", flat=True)
+    readers_after = entries.filter(accessor_id__gt=user.pk).values_list("seq", flat=True)
+    seqs = list(readers_before.union(readers_after, all=True).order_by("-seq")[:count])
+    return list(AccessLogEntry.objects.filter(seq__in=seqs).select_related("accessor").order_by("-seq"))
+
+
 # --- The administration log -------------------------------------------------------------
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
-from django.db.models import QuerySet
 
+from rapport.privacy import policy
 from rapport.privacy.models import AccessLogEntry, Purpose
 from rapport.privacy.types import Person
 
@@ -130,19 +130,15 @@ class LogPage:
     older_than: int | None  # the sequence number the next (older) page starts below, if any
 
 
-def log_page(
-    entries: QuerySet[AccessLogEntry], before: int | None = None, size: int | None = None
-) -> LogPage:
-    """One page of visits from ``entries`` (the log about one person), newest first.
+def log_page(person: Person, before: int | None = None, size: int | None = None) -> LogPage:
+    """One page of visits of the log about ``person`` (``policy.newest_access_log_for``), newest first.
 
     Paged by sequence number, not by offset: a new read while someone pages never shifts what
     they see. The page's last visit may continue on the next page; it is moved there whole,
     unless it alone fills the page (an export of hundreds of records), which is then split.
     """
     size = size or ENTRIES_PER_PAGE
-    if before is not None:
-        entries = entries.filter(seq__lt=before)
-    rows = list(entries.order_by("-seq").select_related("accessor")[: size + 1])
+    rows = policy.newest_access_log_for(person, size + 1, before)
     more = len(rows) > size
     rows = rows[:size]
     visits = visits_of(rows)

@@ -51,7 +51,7 @@ def my_access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     asked = request.GET.get("before", "")
     # A mangled or made-up link shows the newest page rather than an error.
     before = int(asked) if asked.isdigit() and 0 < int(asked) < 2**63 else None
-    page = log_page(policy.access_log_for(request.user), before=before)
+    page = log_page(request.user, before=before)
     return render(request, "privacy/access_log.html", {"page": page, "paged": before is not None})
 
 

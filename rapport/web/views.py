@@ -74,7 +74,7 @@ def _teacher_space_page(request, settings_form: TeacherSettingsForm, status: int
         .select_related("leader", "content_type", "relationship__coach")
         .order_by("-released_at")
     )
-    recent_log = log_page(policy.access_log_for(request.user), size=60)
+    recent_log = log_page(request.user, size=60)
     return render(
         request,
         "web/teacher_home.html",

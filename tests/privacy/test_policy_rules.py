@@ -75,6 +75,7 @@ def test_an_anonymous_visitor_and_an_inactive_person_read_nothing(world):
         assert not policy.releases_for_leader(user).exists()
         assert not policy.releases_by(user).exists()
         assert not policy.access_log_for(user).exists()
+        assert policy.newest_access_log_for(user, 10) == []
         assert not policy.administrative_changes_for(user).exists()
         assert not policy.coach_lead_shares_about(user).exists()
         assert not policy.coaches_sharing_practice_with(user).exists()
@@ -269,6 +270,11 @@ def test_who_looked_counts_readers_on_both_sides_of_the_persons_id(world):
         accesslog.append(reader, [world.shared_note], Purpose.RELATIONSHIP_PAGE)
     readers = [entry.accessor for entry in policy.access_log_for(world.teacher).order_by("seq")]
     assert readers == [earlier, later]
+    newest = policy.newest_access_log_for(world.teacher, 10)
+    assert [entry.accessor for entry in newest] == [later, earlier]
+    assert [entry.accessor for entry in policy.newest_access_log_for(world.teacher, 1)] == [later]
+    older = policy.newest_access_log_for(world.teacher, 10, before=newest[0].seq)
+    assert [entry.accessor for entry in older] == [earlier]
 
 
 def test_changes_by_administrators_are_those_naming_the_person_on_either_side(world):
