@@ -353,10 +353,18 @@ class Session(RelationshipRecord):
         ordering = ["-starts_at"]
         indexes = [
             models.Index(fields=["relationship", "starts_at"]),
-            models.Index(fields=["status", "starts_at"]),
-            # One relationship's upcoming or last held session: without it the planner may
-            # walk every scheduled session of the district by (status, starts_at).
+            # One relationship's upcoming or last held session, and a caseload's week (the coach's
+            # agenda): each relationship's few sessions. An index on (status, starts_at) alone made
+            # both planners walk every scheduled session of the district's week instead (future
+            # sessions are the scheduled ones, which neither planner knows), so there is none.
             models.Index(fields=["relationship", "status", "starts_at"], name="session_rel_status_starts"),
+            # The day's reminders across the district (coaching.tasks.enqueue_reminders): only the
+            # sessions still owed one.
+            models.Index(
+                fields=["starts_at"],
+                condition=Q(status="scheduled", reminder_sent_at__isnull=True),
+                name="session_reminder_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
