@@ -279,7 +279,7 @@ class AccessLogEntry(AppendOnly):
         verbose_name_plural = "access log entries"
         indexes = [
             # Who read a relationship's records (a teacher's "who read your records"), without going
-            # through the person's own reads (policy.access_log_for).
+            # through the person's own reads (policy.access_log_for, policy.newest_access_log_for).
             models.Index(
                 fields=["relationship_id", "accessor", "-seq"], name="accesslog_relationship_reader"
             ),
