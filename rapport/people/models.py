@@ -39,6 +39,11 @@ class School(models.Model):
         return self.name
 
 
+def short_name(full_name: str, email: str) -> str:
+    """What a page calls a person in a sentence: their first name, or their email when they gave no name."""
+    return full_name.split(" ")[0] if full_name else email
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -89,7 +94,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        return short_name(self.full_name, self.email)
 
     @cached_property
     def role_kinds(self) -> frozenset[str]:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, RequestContext, Template
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, URLResolver, get_resolver, path, set_script_prefix
 from django.urls import converters as url_converters
@@ -112,3 +112,33 @@ def test_the_url_tag_is_djangos_with_remembered_answers():
     )
     with pytest.raises(NoReverseMatch):
         Template("{% url 'no-such-page' %}").render(Context({}))
+
+
+def test_a_requests_links_read_the_script_prefix_and_configuration_once_for_that_request():
+    first, second = RequestFactory().get("/"), RequestFactory().get("/")
+    plain = links.reverse("privacy_promise", request=first)
+    relationship = django_reverse("relationship_detail", args=[3])
+    set_script_prefix("/rapport/")
+    try:
+        # The request being answered keeps what it was resolved under; the next one reads anew.
+        assert links.reverse("privacy_promise", request=first) == plain
+        assert links.reverse("relationship_detail", args=[3], request=second) == "/rapport" + relationship
+        with override_settings(ROOT_URLCONF=__name__):
+            assert links.reverse("privacy_promise", request=RequestFactory().get("/")) == (
+                "/rapport/elsewhere/privacy/"
+            )
+    finally:
+        set_script_prefix("/")
+
+
+def test_the_url_tag_reads_where_once_for_the_request_it_renders_for():
+    request = RequestFactory().get("/")
+    request.resolver_match = None
+    page = Template("{% url 'relationship_detail' 5 %}")
+    first = page.render(RequestContext(request))
+    set_script_prefix("/rapport/")
+    try:
+        assert page.render(RequestContext(request)) == first  # the tag passed the request along
+        assert page.render(RequestContext(RequestFactory().get("/"))) == "/rapport" + first
+    finally:
+        set_script_prefix("/")

@@ -105,7 +105,7 @@ class _URLNode(defaulttags.URLNode):
                 current_app = None
         url = ""
         try:
-            url = links.reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+            url = links.reverse(view_name, args=args, kwargs=kwargs, current_app=current_app, request=request)
         except NoReverseMatch:
             if self.asvar is None:
                 raise
