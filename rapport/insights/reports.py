@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import cast
 
 from django.conf import settings
@@ -285,13 +286,33 @@ class Report:
     scope: Scope
     unit: School | None  # None: the whole district
     months: list[datetime.date]
-    tables: list[MetricTable]
     k: int
-    edition: str = ""  # names the district tables it was cut from; changes when they are recomputed
+    # Names the computation of the district tables the report is cut from; changes when they are
+    # recomputed. Known before the tables are read when a computation is kept (``build_report``).
+    edition: str = ""
 
     @property
     def unit_label(self) -> str:
         return self.unit.name if self.unit else self.scope.district.name
+
+    @cached_property
+    def tables(self) -> list[MetricTable]:
+        """Each metric's rows for the unit and the district, sliced from the protected district
+        tables; read when first asked for (the page's HTML is usually kept, see
+        ``report_sections_html``), and the edition is then the one they came from."""
+        self.edition, tables = _district_edition(self.scope, self.months) if self.months else ("", {})
+        shown_schools = [self.unit] if self.unit else self.scope.schools
+        metric_tables = []
+        for metric in METRICS:
+            table = tables.get(metric.key, {})
+            rows = [
+                Row(school.name, [table[(school.pk, m)] for m in self.months]) for school in shown_schools
+            ]
+            rows.append(
+                Row(f"{self.scope.district.name} (all schools)", [table[(DISTRICT, m)] for m in self.months])
+            )
+            metric_tables.append(MetricTable(metric, rows))
+        return metric_tables
 
     def any_hidden(self) -> bool:
         return any(cell.suppressed for table in self.tables for row in table.rows for cell in row.cells)
@@ -308,17 +329,21 @@ def district_tables(scope: Scope, months: list[datetime.date]) -> dict[str, dict
     return _district_edition(scope, months)[1]
 
 
-def _district_edition(scope: Scope, months: list[datetime.date]) -> tuple[str, dict[str, dict]]:
-    """The district tables and a name for this computation of them (shared, see above)."""
-    school_ids = [s.pk for s in scope.schools]
-    key = "leader-report:{}:{}:{}:{}".format(
+def _edition_key(scope: Scope, months: list[datetime.date]) -> str:
+    return "leader-report:{}:{}:{}:{}".format(
         scope.district.pk,
         months[0].isoformat(),
         months[-1].isoformat(),
-        ",".join(map(str, school_ids)),
+        ",".join(str(s.pk) for s in scope.schools),
     )
+
+
+def _district_edition(scope: Scope, months: list[datetime.date]) -> tuple[str, dict[str, dict]]:
+    """The district tables and a name for this computation of them (shared, see above)."""
+    key = _edition_key(scope, months)
     edition = cache.get(key)
     if edition is None:
+        school_ids = [s.pk for s in scope.schools]
         k = settings.RAPPORT_MIN_GROUP_SIZE
         # A coach lead's spaces with coaches are not coaching of teachers: never in a report.
         relationships = Relationship.objects.filter(school_id__in=school_ids).exclude(
@@ -335,21 +360,17 @@ def _district_edition(scope: Scope, months: list[datetime.date]) -> tuple[str, d
                     collected[metric.outcome_of], collected[metric.key], school_ids, months, k
                 )
         edition = (f"{key}:{uuid.uuid4().hex}", tables)
-        cache.set(key, edition, REPORT_CACHE_SECONDS)
+        # The name alone as well: a page whose HTML is kept needs only the name, and reading the
+        # tables back from the cache (unpickling every published cell) cost a millisecond.
+        cache.set_many({key: edition, f"{key}:name": edition[0]}, REPORT_CACHE_SECONDS)
     return edition
 
 
 def build_report(scope: Scope, unit: School | None, months: list[datetime.date]) -> Report:
-    """The report for one unit and some finished months, sliced from the protected district table."""
-    edition, tables = _district_edition(scope, months) if months else ("", {})
-    shown_schools = [unit] if unit else scope.schools
-    metric_tables = []
-    for metric in METRICS:
-        table = tables.get(metric.key, {})
-        rows = [Row(school.name, [table[(school.pk, m)] for m in months]) for school in shown_schools]
-        rows.append(Row(f"{scope.district.name} (all schools)", [table[(DISTRICT, m)] for m in months]))
-        metric_tables.append(MetricTable(metric, rows))
-    return Report(scope, unit, months, metric_tables, settings.RAPPORT_MIN_GROUP_SIZE, edition)
+    """The report for one unit and some finished months, sliced from the protected district
+    tables when its ``tables`` are first read."""
+    edition = (cache.get(f"{_edition_key(scope, months)}:name") if months else None) or ""
+    return Report(scope, unit, months, settings.RAPPORT_MIN_GROUP_SIZE, edition)
 
 
 def report_sections_html(report: Report) -> str:
@@ -357,17 +378,16 @@ def report_sections_html(report: Report) -> str:
 
     Only published cells are in it (the same values as the shared tables), and
     nothing of the person asking: every leader who may see this unit gets the same.
+    The tables are read only when the HTML of their edition is not kept yet.
     """
-
-    def render() -> str:
-        sections = [(table, table.chart(report.months)) for table in report.tables]
-        return render_to_string("insights/_report_sections.html", {"report": report, "sections": sections})
-
-    if not report.edition:
-        return render()
     unit = report.unit.pk if report.unit else "district"
-    html = cache.get_or_set(f"leader-report-html:{report.edition}:{unit}", render, REPORT_CACHE_SECONDS)
-    return cast(str, html)  # what render() made, kept safe to show (a SafeString)
+    if report.edition and (kept := cache.get(f"leader-report-html:{report.edition}:{unit}")) is not None:
+        return cast(str, kept)  # what render_to_string made, kept safe to show (a SafeString)
+    sections = [(table, table.chart(report.months)) for table in report.tables]  # sets the edition
+    html = render_to_string("insights/_report_sections.html", {"report": report, "sections": sections})
+    if report.edition:
+        cache.set(f"leader-report-html:{report.edition}:{unit}", html, REPORT_CACHE_SECONDS)
+    return html
 
 
 # Every hidden cell reads the same, in the page, the downloads and anywhere else, whatever hid

@@ -351,3 +351,34 @@ def test_hidden_cells_read_the_same_whatever_hid_them(world, district_leader, cl
     rows = list(csv.reader(io.StringIO(exports.read_file(export).decode("utf-8-sig"))))
     hidden = {value for row in rows[1:] for value in row[2:] if not value.replace(".", "").isdigit()}
     assert hidden == {"hidden"}
+
+
+def test_a_kept_report_page_does_not_read_the_district_tables_back(
+    world, district_leader, client_as, monkeypatch
+):
+    """Once a unit's HTML is kept for the current tables, a page needs only their name: the tables
+    (every published cell, unpickled from the cache) are read when something renders them anew."""
+    held_sessions(world.relationship.school, world.coach, 6)
+    client = client_as(district_leader)
+    first = client.get(report_url("district")).content.decode()
+    reads = []
+    real = reports._district_edition
+    monkeypatch.setattr(reports, "_district_edition", lambda *a: reads.append(a) or real(*a))
+
+    again = client.get(report_url("district")).content.decode()
+    assert reads == []
+    assert _sections(again) == _sections(first)
+
+    # The tables' entry gone but their name still kept (a cache evicts what it likes): the page is
+    # rendered from tables computed anew, under the new computation's name.
+    scope = reports.scope_for(district_leader)
+    months = client.get(report_url("district")).context["form"].cleaned_data["months"]
+    cache.delete(reports._edition_key(scope, months))
+    held_sessions(world.relationship.school, world.coach, 1)
+    fresh = client.get(report_url("district")).content.decode()
+    assert len(reads) == 0  # the old name's HTML is still kept and shown: consistent, five minutes at most
+    assert _sections(fresh) == _sections(first)
+    cache.delete(f"{reports._edition_key(scope, months)}:name")
+    recomputed = client.get(report_url("district")).content.decode()
+    assert len(reads) == 1
+    assert _sections(recomputed) != _sections(first)
