@@ -140,7 +140,8 @@ def vacuum(db: str, district: str) -> None:
     write-ahead log checkpointed into the database file. Seeding is one long transaction, and its
     log (3.5 GB for the full district) stayed beside an almost empty file until the last
     connection closed, at the end of the first run: every read of that run looked its pages up in
-    the log's index, and the signed-in floor cost 60 % more than after the checkpoint.
+    the log's index (the signed-in floor: 2.75 ms of CPU per answer, 2.40 after the
+    checkpoint; bench/RESULTS.md, round 12).
     """
     if db == "sqlite":
         import sqlite3
