@@ -286,7 +286,6 @@ class Report:
     scope: Scope
     unit: School | None  # None: the whole district
     months: list[datetime.date]
-    k: int
     # Names the computation of the district tables the report is cut from; changes when they are
     # recomputed. Known before the tables are read when a computation is kept (``build_report``).
     edition: str = ""
@@ -370,7 +369,7 @@ def build_report(scope: Scope, unit: School | None, months: list[datetime.date])
     """The report for one unit and some finished months, sliced from the protected district
     tables when its ``tables`` are first read."""
     edition = (cache.get(f"{_edition_key(scope, months)}:name") if months else None) or ""
-    return Report(scope, unit, months, settings.RAPPORT_MIN_GROUP_SIZE, edition)
+    return Report(scope, unit, months, edition)
 
 
 def report_sections_html(report: Report) -> str:

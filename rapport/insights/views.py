@@ -215,6 +215,8 @@ def leader_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "sections_html": reports.report_sections_html(report) if report else "",
+            # What the page says hides a number, whether or not the form was valid.
+            "k": settings.RAPPORT_MIN_GROUP_SIZE,
             "parameters": form.as_parameters() if report else {},
             "download_kinds": [(kind, Export.Kind(kind).label) for kind in actions.REPORT_KINDS],
         },

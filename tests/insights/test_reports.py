@@ -382,3 +382,16 @@ def test_a_kept_report_page_does_not_read_the_district_tables_back(
     recomputed = client.get(report_url("district")).content.decode()
     assert len(reads) == 1
     assert _sections(recomputed) != _sections(first)
+
+
+@pytest.mark.parametrize("k", [5, 8])
+def test_the_page_names_the_smallest_group_it_shows_even_when_the_form_is_refused(
+    world, district_leader, client_as, settings, k
+):
+    settings.RAPPORT_MIN_GROUP_SIZE = k
+    client = client_as(district_leader)
+    shown = client.get(report_url("district"))
+    refused = client.get(report_url("district", start=LAST_MONTH, end=LAST_MONTH.replace(year=1999)))
+    assert (shown.status_code, refused.status_code) == (200, 400)
+    for response in (shown, refused):
+        assert f"a number is hidden when it describes fewer than {k} teachers" in response.content.decode()
