@@ -43,7 +43,12 @@ MAX_REPORT_MONTHS = 24
 class ReportForm(forms.Form):
     """Which unit and which whole, finished months: the only questions a report answers."""
 
-    unit = forms.ChoiceField(label="School or district")
+    unit = forms.ChoiceField(
+        label="School or district",
+        error_messages={
+            "invalid_choice": "Choose one of the schools in the list (or the district, if it is there)."
+        },
+    )
     start = forms.DateField(
         label="From (month)",
         input_formats=["%Y-%m"],

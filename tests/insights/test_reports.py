@@ -395,3 +395,11 @@ def test_the_page_names_the_smallest_group_it_shows_even_when_the_form_is_refuse
     assert (shown.status_code, refused.status_code) == (200, 400)
     for response in (shown, refused):
         assert f"a number is hidden when it describes fewer than {k} teachers" in response.content.decode()
+
+
+def test_a_unit_the_leader_may_not_see_is_refused_in_words(world, client_as):
+    response = client_as(world.leader).get(report_url("district"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose one of the schools in the list (or the district, if it is there)." in page
+    assert "is not one of the available choices" not in page
