@@ -337,6 +337,11 @@ def _edition_key(scope: Scope, months: list[datetime.date]) -> str:
     )
 
 
+def _name_key(edition_key: str) -> str:
+    """Where the name of the tables' current edition is kept, beside the tables themselves."""
+    return f"{edition_key}:name"
+
+
 def _district_edition(scope: Scope, months: list[datetime.date]) -> tuple[str, dict[str, dict]]:
     """The district tables and a name for this computation of them (shared, see above)."""
     key = _edition_key(scope, months)
@@ -361,14 +366,14 @@ def _district_edition(scope: Scope, months: list[datetime.date]) -> tuple[str, d
         edition = (f"{key}:{uuid.uuid4().hex}", tables)
         # The name alone as well: a page whose HTML is kept needs only the name, and reading the
         # tables back from the cache (unpickling every published cell) cost a millisecond.
-        cache.set_many({key: edition, f"{key}:name": edition[0]}, REPORT_CACHE_SECONDS)
+        cache.set_many({key: edition, _name_key(key): edition[0]}, REPORT_CACHE_SECONDS)
     return edition
 
 
 def build_report(scope: Scope, unit: School | None, months: list[datetime.date]) -> Report:
     """The report for one unit and some finished months, sliced from the protected district
     tables when its ``tables`` are first read."""
-    edition = (cache.get(f"{_edition_key(scope, months)}:name") if months else None) or ""
+    edition = (cache.get(_name_key(_edition_key(scope, months))) if months else None) or ""
     return Report(scope, unit, months, edition)
 
 
@@ -380,13 +385,17 @@ def report_sections_html(report: Report) -> str:
     The tables are read only when the HTML of their edition is not kept yet.
     """
     unit = report.unit.pk if report.unit else "district"
-    if report.edition and (kept := cache.get(f"leader-report-html:{report.edition}:{unit}")) is not None:
+    if report.edition and (kept := cache.get(_html_key(report.edition, unit))) is not None:
         return cast(str, kept)  # what render_to_string made, kept safe to show (a SafeString)
     sections = [(table, table.chart(report.months)) for table in report.tables]  # sets the edition
     html = render_to_string("insights/_report_sections.html", {"report": report, "sections": sections})
     if report.edition:
-        cache.set(f"leader-report-html:{report.edition}:{unit}", html, REPORT_CACHE_SECONDS)
+        cache.set(_html_key(report.edition, unit), html, REPORT_CACHE_SECONDS)
     return html
+
+
+def _html_key(edition: str, unit: int | str) -> str:
+    return f"leader-report-html:{edition}:{unit}"
 
 
 # Every hidden cell reads the same, in the page, the downloads and anywhere else, whatever hid

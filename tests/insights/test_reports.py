@@ -378,7 +378,7 @@ def test_a_kept_report_page_does_not_read_the_district_tables_back(
     fresh = client.get(report_url("district")).content.decode()
     assert len(reads) == 0  # the old name's HTML is still kept and shown: consistent, five minutes at most
     assert _sections(fresh) == _sections(first)
-    cache.delete(f"{reports._edition_key(scope, months)}:name")
+    cache.delete(reports._name_key(reports._edition_key(scope, months)))
     recomputed = client.get(report_url("district")).content.decode()
     assert len(reads) == 1
     assert _sections(recomputed) != _sections(first)
