@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 from django.utils.timezone import localdate
 
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 from rapport.relationships.models import Appreciation, Note, Noticing, Relationship, Touchpoint
+from rapport.web.links import reverse
 
 
 @dataclass(frozen=True)

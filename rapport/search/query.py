@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from rapport.privacy import policy
@@ -23,6 +22,7 @@ from rapport.privacy.models import Purpose
 from rapport.privacy.relationships import RelationshipRecord
 from rapport.search.index import SEARCHABLE, _key, blind, word_forms
 from rapport.search.models import SearchTerm
+from rapport.web.links import reverse
 
 RESULTS_SHOWN = 50
 QUERY_MAX_WORDS = 8
@@ -46,6 +46,13 @@ KINDS: dict[str, tuple[str, str]] = {
 # access log's fields and whose relationship it is. The record's other fields are not shown, so
 # they are neither loaded nor decrypted.
 RESULT_FIELDS = ("relationship", "author", "visibility")
+# Of the relationship, what a result names: with whom (the other member's name).
+RELATIONSHIP_FIELDS = (
+    "relationship__coach",
+    "relationship__teacher",
+    "relationship__coach__full_name",
+    "relationship__teacher__full_name",
+)
 URL_FIELDS = {"conversations.comment": ("conversation",)}
 
 
@@ -126,10 +133,37 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
         return []
     key = _key()
     word_hashes = [[blind(form, key) for form in word] for word in forms]
+    shown = _newest_holding(user, word_hashes, limit)
+    is_wanted = _marker(set().union(*forms))
+    results: list[Result] = []
+    for kind, pks in shown.items():
+        label, date_field = KINDS[kind]
+        queryset = (
+            apps.get_model(kind)
+            .objects.filter(pk__in=pks)
+            .select_related("relationship__coach", "relationship__teacher")
+            .only(
+                *RESULT_FIELDS,
+                *RELATIONSHIP_FIELDS,
+                date_field,
+                *SEARCHABLE[kind],
+                *URL_FIELDS.get(kind, ()),
+            )
+        )
+        for record in policy.read_records(user, queryset, Purpose.SEARCH, memberships=True):
+            text = " · ".join(value for field in SEARCHABLE[kind] if (value := getattr(record, field)))
+            at = getattr(record, date_field)
+            results.append(Result(kind, label, at, record, _url(kind, record), _snippet(text, is_wanted)))
+    results.sort(key=lambda result: result.at, reverse=True)
+    return results
+
+
+def _newest_holding(user, word_hashes: list[list[str]], limit: int) -> dict[str, list[int]]:
+    """The newest ``limit`` records holding every word that the policy lets the person read, as
+    primary keys by kind. Dates only: nothing is decrypted or logged yet."""
     mine = policy.relationships_for(user).values("pk")
     # Per kind, in the database: the records holding every word (each word: any of its forms),
-    # in the person's own relationships, that the policy lets them read, newest first. Dates
-    # only: nothing is decrypted or logged yet.
+    # in the person's own relationships, that the policy lets them read, newest first.
     # Only the kinds of record where the first word occurs at all (one query).
     kinds = set(
         SearchTerm.objects.filter(term__in=word_hashes[0], relationship_id__in=mine)
@@ -154,19 +188,4 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
     shown: dict[str, list[int]] = {}
     for _, kind, pk in dated[:limit]:
         shown.setdefault(kind, []).append(pk)
-    is_wanted = _marker(set().union(*forms))
-    results: list[Result] = []
-    for kind, pks in shown.items():
-        label, date_field = KINDS[kind]
-        queryset = (
-            apps.get_model(kind)
-            .objects.filter(pk__in=pks)
-            .select_related("relationship__coach", "relationship__teacher")
-            .only(*RESULT_FIELDS, date_field, *SEARCHABLE[kind], *URL_FIELDS.get(kind, ()))
-        )
-        for record in policy.read_records(user, queryset, Purpose.SEARCH, memberships=True):
-            text = " · ".join(value for field in SEARCHABLE[kind] if (value := getattr(record, field)))
-            at = getattr(record, date_field)
-            results.append(Result(kind, label, at, record, _url(kind, record), _snippet(text, is_wanted)))
-    results.sort(key=lambda result: result.at, reverse=True)
-    return results
+    return shown

@@ -13,7 +13,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from rapport.coaching.briefs import CoachingPanel, coaching_panel
@@ -24,6 +23,7 @@ from rapport.privacy import policy
 from rapport.privacy.models import Purpose, TeacherConsent
 from rapport.relationships.models import Appreciation, Note, Relationship
 from rapport.resources.models import ResourceShare
+from rapport.web.links import reverse
 
 PURPOSE = Purpose.TEACHER_SPACE
 # "Recently" on the home page: what the other person shared in the last four weeks.

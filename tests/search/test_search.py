@@ -145,6 +145,14 @@ def test_a_search_page_reads_a_bounded_number_of_queries(world, client_as):
     assert count() == few
 
 
+def test_each_result_names_the_other_member_and_links_to_its_record(world, client_as):
+    note = NoteFactory(relationship=world.relationship, body="lantern walk", visibility=Visibility.SHARED)
+    for searcher, other in [(world.coach, world.teacher), (world.teacher, world.coach)]:
+        page = client_as(searcher).get(reverse("search"), {"q": "lantern"}).content.decode()
+        assert f"with {other.full_name}" in page
+        assert f"?notes=all#note-{note.pk}" in page
+
+
 @pytest.mark.parametrize("query", ["", "   ", "the and of", "!!!"])
 def test_an_empty_search_finds_nothing_and_says_so_gently(world, client_as, query):
     response = client_as(world.coach).get(reverse("search"), {"q": query})
