@@ -8,12 +8,22 @@ their query count does not grow with years of history.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from rapport.coaching.actions import acknowledgers
-from rapport.coaching.models import Agreement, Commitment, Cycle, EvidencePoint, Session, Visit
+from rapport.coaching.models import (
+    NO_COMMITMENTS,
+    Agreement,
+    AgreementAcknowledgement,
+    Commitment,
+    Cycle,
+    EvidencePoint,
+    Session,
+    Visit,
+)
 from rapport.privacy import policy
 from rapport.privacy.fields import encrypted_fields_except
 from rapport.privacy.models import Purpose
@@ -58,18 +68,38 @@ def agreement_status(
 ) -> AgreementStatus:
     """The agreement and who has yet to acknowledge its version; without its ``text`` (its
     sections are then neither loaded nor decrypted) for a card that shows only its status."""
+    return agreement_statuses(user, [relationship], purpose, text=text)[relationship.pk]
+
+
+def agreement_statuses(
+    user, relationships: Sequence[Relationship], purpose: str = PURPOSE, *, text: bool = True
+) -> dict[int, AgreementStatus]:
+    """``agreement_status`` of each relationship, in two queries however many there are."""
     queryset = (
         Agreement.objects.all() if text else Agreement.objects.defer(*encrypted_fields_except(Agreement))
     )
-    agreements = policy.read_records(user, queryset, purpose, relationship=relationship)
-    if not agreements:
-        return AgreementStatus(agreement=None)
-    agreement = agreements[0]
-    done = set(
-        agreement.acknowledgements.filter(version=agreement.version).values_list("person_id", flat=True)
+    found = policy.read_records_in(user, queryset, purpose, relationships)
+    agreements = {relationship_pk: records[0] for relationship_pk, records in found.items() if records}
+    acknowledged: dict[int, set[int]] = {agreement.pk: set() for agreement in agreements.values()}
+    versions = {agreement.pk: agreement.version for agreement in agreements.values()}
+    acknowledgements = AgreementAcknowledgement.objects.filter(agreement__in=list(versions)).values_list(
+        "agreement_id", "version", "person_id"
     )
-    waiting = [person for person in acknowledgers(relationship) if person.pk not in done]
-    return AgreementStatus(agreement=agreement, acknowledged_by=done, waiting_for=waiting)
+    for agreement_pk, version, person_pk in acknowledgements if versions else ():
+        if version == versions[agreement_pk]:
+            acknowledged[agreement_pk].add(person_pk)
+    statuses = {}
+    for relationship in relationships:
+        agreement = agreements.get(relationship.pk)
+        if agreement is None:
+            statuses[relationship.pk] = AgreementStatus(agreement=None)
+            continue
+        done = acknowledged[agreement.pk]
+        waiting = [person for person in acknowledgers(relationship) if person.pk not in done]
+        statuses[relationship.pk] = AgreementStatus(
+            agreement=agreement, acknowledged_by=done, waiting_for=waiting
+        )
+    return statuses
 
 
 def current_goal_chart(user, relationship: Relationship) -> GoalChart | None:
@@ -123,65 +153,62 @@ class CoachingPanel:
 
 
 def coaching_panel(user, relationship: Relationship, purpose: str = PURPOSE) -> CoachingPanel:
-    """The coaching part of the relationship page, for coach and teacher alike (also on the
-    teacher's home, which reads it for its own ``purpose``)."""
+    """The coaching part of the relationship page, for coach and teacher alike."""
+    return coaching_panels(user, [relationship], purpose)[relationship.pk]
+
+
+def coaching_panels(
+    user, relationships: Sequence[Relationship], purpose: str = PURPOSE, *, visits: int = VISITS_SHOWN
+) -> dict[int, CoachingPanel]:
+    """``coaching_panel`` of each of the person's relationships, each kind of record read once for
+    all of them (the teacher's home shows one per coach, for its own ``purpose``; ``visits=0``
+    where the visits are not shown, so they are neither read nor logged)."""
+
+    if not relationships:
+        return {}
+
+    def read(queryset, limit: int | None = None) -> dict:
+        return policy.read_records_in(user, queryset, purpose, relationships, limit)
+
     # The cards show when sessions and visits are and where the goal stands: the records' other
     # texts (agendas, observations, the cycle's measure and moves) are not read.
-    upcoming = policy.read_records(
-        user,
-        Session.objects.upcoming().defer(*encrypted_fields_except(Session, "place")),
-        purpose,
-        limit=UPCOMING_SHOWN,
-        relationship=relationship,
+    upcoming = read(
+        Session.objects.upcoming().defer(*encrypted_fields_except(Session, "place")), UPCOMING_SHOWN
     )
-    visits = policy.read_records(
-        user,
-        Visit.objects.defer(*encrypted_fields_except(Visit)),
-        purpose,
-        limit=VISITS_SHOWN,
-        relationship=relationship,
-    )
-    cycles = policy.read_records(
-        user,
-        Cycle.objects.defer(*encrypted_fields_except(Cycle, "student_goal")),
-        purpose,
-        limit=1,
-        relationship=relationship,
-    )
+    seen = read(Visit.objects.defer(*encrypted_fields_except(Visit)), visits) if visits else {}
+    cycles = read(Cycle.objects.defer(*encrypted_fields_except(Cycle, "student_goal")), 1)
+    current = [found[0] for found in cycles.values() if found]
     latest = (
-        policy.read_records(
-            user,
-            EvidencePoint.objects.filter(cycle=cycles[0])
+        read(
+            EvidencePoint.objects.filter(cycle__in=current)
             .defer(*encrypted_fields_except(EvidencePoint))
             .order_by("-measured_on", "-pk"),
-            purpose,
-            limit=1,
-            relationship=relationship,
+            1,
         )
-        if cycles
-        else []
+        if current
+        else {}
     )
-    commitments = policy.visible_records(user, Commitment.objects.all(), relationship)
-    tally = commitments.tally()
-    return CoachingPanel(
-        relationship=relationship,
-        agreement=agreement_status(user, relationship, purpose, text=False),
-        cycle=cycles[0] if cycles else None,
-        latest_evidence=latest[0] if latest else None,
-        upcoming=upcoming,
-        # Overdue first (oldest due date first), then what is coming up.
-        commitments=policy.read_records(
-            user,
-            Commitment.objects.open().order_by("due_on"),
-            purpose,
-            limit=COMMITMENTS_SHOWN,
+    tallies = policy.visible_in(user, Commitment.objects.all(), relationships).tallies()
+    agreements = agreement_statuses(user, relationships, purpose, text=False)
+    # Overdue first (oldest due date first), then what is coming up.
+    commitments = read(Commitment.objects.open().order_by("due_on"), COMMITMENTS_SHOWN)
+    panels = {}
+    for relationship in relationships:
+        pk = relationship.pk
+        tally = tallies.get(pk, NO_COMMITMENTS)
+        panels[pk] = CoachingPanel(
             relationship=relationship,
-        ),
-        open_count=tally.open,
-        overdue_count=tally.overdue,
-        on_time_rate=tally.on_time_rate,
-        visits=visits,
-    )
+            agreement=agreements[pk],
+            cycle=cycles[pk][0] if cycles[pk] else None,
+            latest_evidence=latest[pk][0] if latest.get(pk) else None,
+            upcoming=upcoming[pk],
+            commitments=commitments[pk],
+            open_count=tally.open,
+            overdue_count=tally.overdue,
+            on_time_rate=tally.on_time_rate,
+            visits=seen.get(pk, []),
+        )
+    return panels
 
 
 # Answers to getting-to-know-you questions on the prep brief: the latest few.

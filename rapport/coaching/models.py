@@ -429,16 +429,24 @@ class CommitmentQuerySet(models.QuerySet):
         A commitment falls due once it is done or once its due date has passed; one still open
         before its due date has not had its chance yet.
         """
-        today = today or timezone.localdate()
-        fell_due = Q(done_on__isnull=False) | Q(due_on__lt=today)
-        return CommitmentTally(
-            **self.aggregate(
-                open=Count("pk", filter=Q(done_on__isnull=True)),
-                overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=today)),
-                fell_due=Count("pk", filter=fell_due),
-                on_time=Count("pk", filter=fell_due & Q(done_on__lte=models.F("due_on"))),
-            )
+        return CommitmentTally(**self.aggregate(**_tally_counts(today or timezone.localdate())))
+
+    def tallies(self, today: datetime.date | None = None) -> dict[int, CommitmentTally]:
+        """``tally`` for each relationship, in one query (a relationship with none is absent)."""
+        rows = (
+            self.order_by().values("relationship_id").annotate(**_tally_counts(today or timezone.localdate()))
         )
+        return {row.pop("relationship_id"): CommitmentTally(**row) for row in rows}
+
+
+def _tally_counts(today: datetime.date) -> dict[str, Count]:
+    fell_due = Q(done_on__isnull=False) | Q(due_on__lt=today)
+    return {
+        "open": Count("pk", filter=Q(done_on__isnull=True)),
+        "overdue": Count("pk", filter=Q(done_on__isnull=True, due_on__lt=today)),
+        "fell_due": Count("pk", filter=fell_due),
+        "on_time": Count("pk", filter=fell_due & Q(done_on__lte=models.F("due_on"))),
+    }
 
 
 @dataclass(frozen=True)
@@ -451,6 +459,9 @@ class CommitmentTally:
     @property
     def on_time_rate(self) -> float | None:
         return self.on_time / self.fell_due if self.fell_due else None
+
+
+NO_COMMITMENTS = CommitmentTally(open=0, overdue=0, fell_due=0, on_time=0)
 
 
 class Commitment(RelationshipRecord):

@@ -48,12 +48,13 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, TypeGuard, TypeVar
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from rapport.people.models import Role, User
@@ -269,22 +270,83 @@ def read_records(
     return records
 
 
+def visible_in(user: Anyone, queryset: Records, relationships: Sequence[Relationship]) -> Records:
+    """``visible_records`` for several relationships at once: what the person may see in those of
+    them they belong to (the others add nothing), without the general rule's joins and subquery,
+    as for one relationship of theirs."""
+    if len(relationships) == 1:
+        return visible_records(user, queryset, relationships[0])
+    if not _authenticated(user):
+        return queryset.none()
+    mine = [relationship.pk for relationship in relationships if relationship.is_member(user)]
+    return queryset.filter(relationship__in=mine).filter(_members_rule(user))
+
+
+def read_records_in(
+    user: Person,
+    queryset: QuerySet[AnyRecord],
+    purpose: str,
+    relationships: Sequence[Relationship],
+    limit: int | None = None,
+) -> dict[int, list[AnyRecord]]:
+    """``read_records`` for several relationships at once, by relationship: in each, the records
+    of ``queryset`` the person may see there (``visible_in``), the first ``limit`` of each in the
+    queryset's order, read and logged. One query however many relationships: a page that shows
+    each of a teacher's coaches reads each kind of record once."""
+    visible = visible_in(user, queryset, relationships)
+    if limit is not None:
+        ordering = _ordering_of(queryset)
+        visible = visible.order_by(*ordering)
+        if len(relationships) > 1:
+            visible = visible.annotate(
+                rank_in_relationship=Window(
+                    RowNumber(),
+                    partition_by=F("relationship_id"),
+                    order_by=[_order_expression(term) for term in ordering],
+                )
+            ).filter(rank_in_relationship__lte=limit)
+        else:
+            visible = visible[:limit]
+    records = list(visible)
+    accesslog.append(user, records, purpose)
+    by_relationship: dict[int, list[AnyRecord]] = {relationship.pk: [] for relationship in relationships}
+    for record in records:
+        by_relationship[record.relationship_id].append(record)
+    return by_relationship
+
+
+def _ordering_of(queryset: QuerySet[Any]) -> list[Any]:
+    """The queryset's order (its own, else its model's), the primary key last, so that "the first
+    few" of a relationship are the same few a query of that relationship alone would give."""
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+    if {"pk", "-pk", "id", "-id"} & {term for term in ordering if isinstance(term, str)}:
+        return ordering
+    return [*ordering, "-pk" if ordering and str(ordering[-1]).startswith("-") else "pk"]
+
+
+def _order_expression(term: Any) -> Any:
+    if not isinstance(term, str):
+        return term
+    return F(term[1:]).desc() if term.startswith("-") else F(term).asc()
+
+
 def read_newest(
     user: Person,
     sources: Iterable[QuerySet[Any]],
     purpose: str,
     limit: int,
     at: Callable[[Any], datetime.datetime],
+    relationships: Sequence[Relationship],
 ) -> list[RelationshipRecord]:
     """The ``limit`` newest records of several sources together, read and logged.
 
     A list that mixes kinds of record reads the first ``limit`` of each source (each a queryset
-    of one kind of record, newest first), of the relationships the person belongs to
-    (``memberships``), keeps the newest ``limit`` of them all by ``at``, and logs only those: the
+    of one kind of record, newest first) in the given relationships of the person
+    (``visible_in``), keeps the newest ``limit`` of them all by ``at``, and logs only those: the
     access log lists what was shown. One query per source, however long the history.
     """
     candidates = [
-        record for queryset in sources for record in visible_records(user, queryset, memberships=True)[:limit]
+        record for queryset in sources for record in visible_in(user, queryset, relationships)[:limit]
     ]
     shown = sorted(candidates, key=at, reverse=True)[:limit]
     accesslog.append(user, shown, purpose)

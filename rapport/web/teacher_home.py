@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from rapport.coaching.briefs import CoachingPanel, coaching_panel
+from rapport.coaching.briefs import CoachingPanel, coaching_panels
 from rapport.coaching.models import Commitment, SentSummary, Side, Visit
 from rapport.conversations.models import Conversation
 from rapport.people.models import User
@@ -144,30 +144,30 @@ def _shared_recently(user, coaching: list[CoachingWithMe]) -> list[SharedItem]:
     ]
     # What the other member shared (only members write a relationship's records, and who they
     # are never changes), across the person's relationships: one query per kind.
-    relationships = [item.relationship.pk for item in coaching]
     sources = [
-        kind.filter(relationship__in=relationships, **{f"{_DATE_OF[kind.model]}__gte": since})
+        kind.filter(**{f"{_DATE_OF[kind.model]}__gte": since})
         .exclude(author=user)
         .order_by(f"-{_DATE_OF[kind.model]}")
         for kind in kinds
     ]
     others = {item.relationship.pk: item.other for item in coaching}
-    shown = policy.read_newest(user, sources, PURPOSE, RECENT_SHOWN, _when_shared)
+    relationships = [item.relationship for item in coaching]
+    shown = policy.read_newest(user, sources, PURPOSE, RECENT_SHOWN, _when_shared, relationships)
     return [_shared_item(record, others[record.relationship_id]) for record in shown]
 
 
 def what_needs_me(user) -> WhatNeedsMe:
-    relationships = (
+    relationships = list(
         policy.coached_in(user)
         .active()
         .select_related("coach", "teacher", "school")
         .order_by("started_on", "pk")
     )
+    # The home page shows no visits: they are neither read nor logged here.
+    panels = coaching_panels(user, relationships, PURPOSE, visits=0)
     coaching = [
         CoachingWithMe(
-            relationship=relationship,
-            other=relationship.other_member(user),
-            panel=coaching_panel(user, relationship, purpose=PURPOSE),
+            relationship=relationship, other=relationship.other_member(user), panel=panels[relationship.pk]
         )
         for relationship in relationships
     ]
