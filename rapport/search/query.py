@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
-from rapport.privacy.relationships import RelationshipRecord
+from rapport.privacy.relationships import Relationship, RelationshipRecord
 from rapport.search.index import SEARCHABLE, _key, blind, word_forms
 from rapport.search.models import SearchTerm
 from rapport.web.links import reverse
@@ -133,7 +133,9 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
         return []
     key = _key()
     word_hashes = [[blind(form, key) for form in word] for word in forms]
-    shown = _newest_holding(user, word_hashes, limit)
+    # The person's relationships, once: each query below names them rather than asking again.
+    relationships = list(policy.relationships_for(user).only("pk", "coach", "teacher"))
+    shown = _newest_holding(user, relationships, word_hashes, limit)
     is_wanted = _marker(set().union(*forms))
     results: list[Result] = []
     for kind, pks in shown.items():
@@ -150,7 +152,8 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
                 *URL_FIELDS.get(kind, ()),
             )
         )
-        for record in policy.read_records(user, queryset, Purpose.SEARCH, memberships=True):
+        found = policy.read_records_in(user, queryset, Purpose.SEARCH, relationships)
+        for record in (record for records in found.values() for record in records):
             text = " · ".join(value for field in SEARCHABLE[kind] if (value := getattr(record, field)))
             at = getattr(record, date_field)
             results.append(Result(kind, label, at, record, _url(kind, record), _snippet(text, is_wanted)))
@@ -158,10 +161,13 @@ def search(user, query: str, limit: int = RESULTS_SHOWN) -> list[Result]:
     return results
 
 
-def _newest_holding(user, word_hashes: list[list[str]], limit: int) -> dict[str, list[int]]:
-    """The newest ``limit`` records holding every word that the policy lets the person read, as
-    primary keys by kind. Dates only: nothing is decrypted or logged yet."""
-    mine = policy.relationships_for(user).values("pk")
+def _newest_holding(
+    user, relationships: list[Relationship], word_hashes: list[list[str]], limit: int
+) -> dict[str, list[int]]:
+    """The newest ``limit`` records holding every word that the policy lets the person read in
+    their ``relationships``, as primary keys by kind. Dates only: nothing is decrypted or logged
+    yet."""
+    mine = [relationship.pk for relationship in relationships]
     # Per kind, in the database: the records holding every word (each word: any of its forms),
     # in the person's own relationships, that the policy lets them read, newest first.
     # Only the kinds of record where the first word occurs at all (one query).
@@ -182,7 +188,7 @@ def _newest_holding(user, word_hashes: list[list[str]], limit: int) -> dict[str,
                 record_type=kind, term__in=hashes, relationship_id__in=mine
             ).values("record_id")
             queryset = queryset.filter(pk__in=holding)
-        visible = policy.visible_records(user, queryset, memberships=True).order_by(f"-{date_field}")
+        visible = policy.visible_in(user, queryset, relationships).order_by(f"-{date_field}")
         dated.extend((at, kind, pk) for pk, at in visible.values_list("pk", date_field)[:limit])
     dated.sort(reverse=True)
     shown: dict[str, list[int]] = {}
