@@ -4,13 +4,20 @@ opened their records, one line per visit."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from rapport.coaching import actions as coaching_actions
+from rapport.coaching.models import Side
+from rapport.people.models import Role
+from rapport.relationships.models import Relationship
 from tests.browser.conftest import at_both_widths, go_to_own
+from tests.factories import RelationshipFactory, person
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,3 +52,40 @@ def test_the_teacher_acknowledges_a_changed_agreement_from_home(page, sign_in):
     expect(page.get_by_role("listitem").filter(has_text=world.leader.full_name)).to_contain_text(
         "read a note you released to them"
     )
+
+
+@at_both_widths
+def test_a_teacher_with_a_coach_and_a_peer_sees_a_card_for_each(page, sign_in):
+    """Each card holds its own next meeting and promises: the two relationships are read together,
+    never mixed."""
+    world = build_world()
+    school = world.relationship.school
+    ana = person(Role.Kind.TEACHER, school, full_name="Ana Peer")
+    pair = RelationshipFactory(kind=Relationship.Kind.PEER, coach=ana, teacher=world.teacher, school=school)
+    tomorrow = timezone.localdate() + timedelta(days=2)
+    starts = timezone.make_aware(datetime.combine(tomorrow, time(8, 10)))
+    coaching_actions.schedule_session(
+        pair,
+        ana,
+        {
+            "starts_at": starts,
+            "ends_at": starts + timedelta(minutes=30),
+            "wrap_up_at": starts + timedelta(minutes=25),
+        },
+        "Library corner",
+        "",
+    )
+    coaching_actions.add_commitment(
+        pair, ana, {"owner": Side.COACH, "what": "Ana films the warm-up.", "due_on": tomorrow}
+    )
+
+    sign_in(world.teacher)
+    page.goto("/")
+    with_coach = page.get_by_role("article", name=f"Coaching with {world.coach.full_name}")
+    with_peer = page.get_by_role("article", name=f"Peer coaching with {ana.full_name}")
+    expect(with_coach).to_contain_text("Room 12")
+    expect(with_coach).to_contain_text("Send the question-stem cards.")
+    expect(with_peer).to_contain_text("Library corner")
+    expect(with_peer).to_contain_text("Ana films the warm-up.")
+    expect(with_peer).not_to_contain_text("Send the question-stem cards.")
+    expect(with_coach).not_to_contain_text("Library corner")
