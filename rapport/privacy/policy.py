@@ -160,7 +160,6 @@ def visible_records(
     relationship: Relationship | None = None,
     *,
     caseload: bool = False,
-    memberships: bool = False,
     own: bool = False,
 ) -> Records:
     """Filter ``queryset`` (of a RelationshipRecord model) to what ``user`` may see.
@@ -173,23 +172,20 @@ def visible_records(
     With ``caseload``, only the records of the relationships the person coaches in
     (``caseload_for``); they are a member of each, so the same shortcut holds.
 
-    With ``memberships``, only the records of the relationships the person belongs to, on either
-    side (``relationships_for``): the same shortcut holds (search reads across all of them).
-
     With ``own``, only the records the person wrote: the rule's first branch lets an author see
     everything they wrote, wherever it is, so nothing else of the rule is needed (the coach's
     own follow-ups and noticings across all their relationships).
+
+    For several relationships the person belongs to, named by the page: ``visible_in``.
     """
-    if (caseload, memberships, relationship is not None, own).count(True) > 1:
-        raise ValueError("Pass one of a relationship, caseload=True, memberships=True or own=True.")
+    if (caseload, relationship is not None, own).count(True) > 1:
+        raise ValueError("Pass one of a relationship, caseload=True or own=True.")
     if not _authenticated(user):
         return queryset.none()
     if own:
         return queryset.filter(author=user)
     if caseload:
         return queryset.filter(relationship__in=caseload_for(user)).filter(_members_rule(user))
-    if memberships:
-        return queryset.filter(relationship__in=relationships_for(user)).filter(_members_rule(user))
     if relationship is not None:
         queryset = queryset.filter(relationship=relationship)
         if relationship.is_member(user):
@@ -252,7 +248,6 @@ def read_records(
     relationship: Relationship | None = None,
     *,
     caseload: bool = False,
-    memberships: bool = False,
     own: bool = False,
 ) -> list[AnyRecord]:
     """The records of ``queryset`` that ``user`` may see, read and logged.
@@ -260,22 +255,21 @@ def read_records(
     ``limit`` keeps only the first records (in the queryset's order): a page that
     shows the latest few reads, decrypts and logs only those, so its cost does not
     grow with years of history, and the access log lists only what was shown.
-    ``relationship``, ``caseload``, ``memberships``, ``own``: see ``visible_records``.
+    ``relationship``, ``caseload``, ``own``: see ``visible_records``; for several relationships of
+    the person, ``read_records_in``.
     """
-    visible = visible_records(
-        user, queryset, relationship, caseload=caseload, memberships=memberships, own=own
-    )
+    visible = visible_records(user, queryset, relationship, caseload=caseload, own=own)
     records = list(visible if limit is None else visible[:limit])
     accesslog.append(user, records, purpose)
     return records
 
 
 def visible_in(user: Anyone, queryset: Records, relationships: Sequence[Relationship]) -> Records:
-    """``visible_records`` for several relationships at once: what the person may see in those of
-    them they belong to (the others add nothing), without the general rule's joins and subquery,
-    as for one relationship of theirs."""
-    if len(relationships) == 1:
-        return visible_records(user, queryset, relationships[0])
+    """Filter ``queryset`` to what ``user`` may see in the given relationships of theirs: what
+    they wrote there, and what is shared or released. A relationship they do not belong to adds
+    nothing (a leader reads what was released to them on its own page, not through a member's
+    view). The page names the relationships it already holds (a teacher's coaches, a searcher's
+    relationships), so the query names them too instead of asking the database again."""
     if not _authenticated(user):
         return queryset.none()
     mine = [relationship.pk for relationship in relationships if relationship.is_member(user)]

@@ -174,9 +174,10 @@ def test_caseload_records_are_the_general_rule_restricted_to_the_caseload(world)
         policy.visible_records(world.coach, Note.objects.all(), world.relationship, caseload=True)
 
 
-def test_membership_records_are_the_general_rule_restricted_to_ones_relationships(world):
-    """Search's shortcut (``memberships=True``: the relationships the person belongs to, on either
-    side, ended ones too) never changes who sees what."""
+def test_records_in_named_relationships_are_the_general_rule_restricted_to_those_of_ones_own(world):
+    """The shortcut for relationships a page names (``visible_in``: a teacher's coaches, all of a
+    searcher's relationships, ended ones too) never changes who sees what, and a relationship the
+    person does not belong to, named by mistake or on purpose, opens nothing."""
     school = world.relationship.school
     ana = person(Role.Kind.TEACHER, school, full_name="Ana Peer")
     pair = RelationshipFactory(kind=Relationship.Kind.PEER, coach=ana, teacher=world.teacher, school=school)
@@ -186,24 +187,25 @@ def test_membership_records_are_the_general_rule_restricted_to_ones_relationship
     NoteFactory(relationship=ended, author=world.coach, visibility=Visibility.PRIVATE)
     released = NoteFactory(relationship=world.relationship, author=world.coach, visibility=Visibility.SHARED)
     actions.release(released, [world.leader], by=world.teacher)
+    every_relationship = list(Relationship.objects.all())
     for name in ("coach", "teacher", *OUTSIDERS):
         user = world.principal(name)
         for me in (user, ana):
             general = policy.visible_records(
                 me, Note.objects.filter(relationship__in=policy.relationships_for(me))
             )
-            scoped = policy.visible_records(me, Note.objects.all(), memberships=True)
-            assert set(scoped.values_list("pk", flat=True)) == set(general.values_list("pk", flat=True)), name
-    # A leader a note was released to reads it on the release's page, not in their own search.
-    assert not policy.visible_records(world.leader, Note.objects.all(), memberships=True).exists()
+            expected = set(general.values_list("pk", flat=True))
+            for named in (list(policy.relationships_for(me)), every_relationship):
+                scoped = policy.visible_in(me, Note.objects.all(), named)
+                assert set(scoped.values_list("pk", flat=True)) == expected, name
+    # A leader a note was released to reads it on the release's page, not through a member's view.
+    assert not policy.visible_in(world.leader, Note.objects.all(), [world.relationship]).exists()
     assert world.private_note.pk in {
-        n.pk for n in policy.visible_records(world.coach, Note.objects.all(), memberships=True)
+        n.pk for n in policy.visible_in(world.coach, Note.objects.all(), [world.relationship])
     }
     assert world.private_note.pk not in {
-        n.pk for n in policy.visible_records(world.teacher, Note.objects.all(), memberships=True)
+        n.pk for n in policy.visible_in(world.teacher, Note.objects.all(), [world.relationship])
     }
-    with pytest.raises(ValueError, match="one of"):
-        policy.visible_records(world.coach, Note.objects.all(), caseload=True, memberships=True)
 
 
 def test_own_records_are_the_general_rule_restricted_to_their_author(world):

@@ -68,6 +68,7 @@ def test_an_anonymous_visitor_and_an_inactive_person_read_nothing(world):
         assert not policy.visible_records(user, notes(world)).exists()
         assert not policy.visible_records(user, notes(world), world.relationship).exists()
         assert not policy.visible_records(user, notes(world), caseload=True).exists()
+        assert not policy.visible_in(user, notes(world), [world.relationship]).exists()
         assert not policy.relationships_for(user).exists()
         assert not policy.caseload_for(user).exists()
         assert not policy.coached_in(user).exists()
@@ -86,15 +87,14 @@ def test_an_anonymous_visitor_and_an_inactive_person_read_nothing(world):
     ("with_relationship", "options"),
     [
         (True, {"caseload": True}),
-        (True, {"memberships": True}),
+        (True, {"own": True}),
         (False, {"caseload": True, "own": True}),
-        (False, {"memberships": True, "own": True}),
     ],
-    ids=["relationship+caseload", "relationship+memberships", "caseload+own", "memberships+own"],
+    ids=["relationship+caseload", "relationship+own", "caseload+own"],
 )
 def test_at_most_one_scope_is_asked_for(world, with_relationship, options):
     relationship = world.relationship if with_relationship else None
-    message = r"^Pass one of a relationship, caseload=True, memberships=True or own=True\.$"
+    message = r"^Pass one of a relationship, caseload=True or own=True\.$"
     with pytest.raises(ValueError, match=message):
         policy.visible_records(world.coach, notes(world), relationship, **options)
 
