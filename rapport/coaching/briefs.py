@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from rapport.coaching.actions import acknowledgers
@@ -134,8 +135,25 @@ def celebrations(user, session: Session, last_session: Session | None) -> list[N
     )
 
 
-def open_commitments(user, relationship: Relationship) -> list[Commitment]:
-    return policy.read_records(user, Commitment.objects.open(), PURPOSE, relationship=relationship)
+def open_and_agreed_at(
+    user, relationship: Relationship, session: Session | None
+) -> tuple[list[Commitment], list[Commitment]]:
+    """The relationship's open commitments, and those made at ``session`` (done or not), in one
+    read: a commitment in both lists is read, and logged, once."""
+    made_there = Q(session=session) if session is not None else Q(pk__in=[])
+    commitments = policy.read_records(
+        user,
+        Commitment.objects.filter(Q(done_on__isnull=True) | made_there),
+        PURPOSE,
+        relationship=relationship,
+    )
+    open_ones = [commitment for commitment in commitments if commitment.done_on is None]
+    agreed = [
+        commitment
+        for commitment in commitments
+        if session is not None and commitment.session_id == session.pk
+    ]
+    return open_ones, agreed
 
 
 @dataclass
@@ -242,13 +260,7 @@ def prep_brief(user, session: Session) -> PrepBrief:
     """One page before a meeting: what to open with, what is owed, where the goal stands."""
     relationship = session.relationship
     last_session = last_held_session(user, session)
-    next_steps = (
-        policy.read_records(
-            user, Commitment.objects.filter(session=last_session), PURPOSE, relationship=relationship
-        )
-        if last_session
-        else []
-    )
+    open_commitments, next_steps = open_and_agreed_at(user, relationship, last_session)
     follow_ups = Note.objects.follow_ups_due(on=timezone.localtime(session.starts_at).date())
     # The profile of the person being met: the one this coach (or peer) keeps about them.
     about = TeacherProfile.objects.about(relationship, relationship.other_member(user))
@@ -262,7 +274,7 @@ def prep_brief(user, session: Session) -> PrepBrief:
         profile=profiles[0] if profiles else None,
         agreement=agreement_status(user, relationship),
         chart=current_goal_chart(user, relationship),
-        commitments=open_commitments(user, relationship),
+        commitments=open_commitments,
         last_session=last_session,
         last_next_steps=next_steps,
         answers=policy.read_records(
