@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.utils.timezone import localdate
 
 from rapport.coaching.models import Session, Visit
+from rapport.core.links import reverse
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 from rapport.relationships.models import Relationship
 from rapport.relationships.timeline import TimelineEntry, edit_url, timeline_source
-from rapport.web.links import reverse
 
 
 def _session_kind(session: Session) -> str:

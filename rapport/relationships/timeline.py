@@ -17,10 +17,10 @@ from datetime import date, datetime
 from django.utils.module_loading import autodiscover_modules
 from django.utils.timezone import localdate
 
+from rapport.core.links import reverse
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 from rapport.relationships.models import Appreciation, Note, Noticing, Relationship, Touchpoint
-from rapport.web.links import reverse
 
 
 @dataclass(frozen=True)

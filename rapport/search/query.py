@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.utils.safestring import SafeString, mark_safe
 
+from rapport.core.links import reverse
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose
 from rapport.privacy.relationships import Relationship, RelationshipRecord
 from rapport.search.index import SEARCHABLE, _key, blind, word_forms
 from rapport.search.models import SearchTerm
-from rapport.web.links import reverse
 
 RESULTS_SHOWN = 50
 QUERY_MAX_WORDS = 8

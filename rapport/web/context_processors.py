@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
 
+from rapport.core import links
 from rapport.privacy import policy
-from rapport.web import links
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _links_html(items: list[NavItem], current_view: str) -> str:
 
 
 # The links' addresses follow from the URL configuration and the script prefix: both are part of
-# the key (as in rapport.web.links), though the addresses themselves come from NavItem.url.
+# the key (as in rapport.core.links), though the addresses themselves come from NavItem.url.
 @lru_cache(maxsize=512)
 def _rendered_links(
     items: tuple[NavItem, ...], current_view: str, resolver: URLResolver, script_prefix: str

@@ -18,12 +18,12 @@ from django.utils import timezone
 from rapport.coaching.briefs import CoachingPanel, coaching_panels
 from rapport.coaching.models import Commitment, SentSummary, Side, Visit
 from rapport.conversations.models import Conversation
+from rapport.core.links import reverse
 from rapport.people.models import User
 from rapport.privacy import policy
 from rapport.privacy.models import Purpose, TeacherConsent
 from rapport.relationships.models import Appreciation, Note, Relationship
 from rapport.resources.models import ResourceShare
-from rapport.web.links import reverse
 
 PURPOSE = Purpose.TEACHER_SPACE
 # "Recently" on the home page: what the other person shared in the last four weeks.

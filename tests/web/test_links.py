@@ -1,4 +1,4 @@
-"""Remembered links (rapport.web.links) answer what Django's reverse() answers, for every route."""
+"""Remembered links (rapport.core.links) answer what Django's reverse() answers, for every route."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, path, set_scr
 from django.urls import converters as url_converters
 from django.urls import reverse as django_reverse
 
-from rapport.web import links
+from rapport.core import links
 
 # A regular-expression route's parameter has no converter (the administration's app_label).
 UNCONVERTED = "people"

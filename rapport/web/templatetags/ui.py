@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from rapport.web import links
+from rapport.core import links
 
 register = template.Library()
 
