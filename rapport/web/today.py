@@ -16,7 +16,6 @@ from django.utils import timezone
 from rapport.coaching.briefs import WHO_FIELDS, overdue_on_caseload
 from rapport.coaching.models import Commitment, Session
 from rapport.privacy import policy
-from rapport.privacy.fields import encrypted_fields_except
 from rapport.privacy.models import Purpose
 from rapport.relationships.actions import week_start
 from rapport.relationships.coverage import CoverageRow, coverage_for
@@ -81,8 +80,9 @@ def agenda(user, today: datetime.date) -> list[AgendaItem]:
             starts_at__lt=start + datetime.timedelta(days=AGENDA_DAYS),
         )
         .select_related(*RELATED, "series")
-        # A row shows when and where: the agenda, notes and reasons stay encrypted.
-        .defer(*encrypted_fields_except(Session, "place"))
+        # A row shows with whom, when and where, and how often it repeats: nothing else of the
+        # session (its agenda, notes and reasons stay encrypted) nor of the two people is read.
+        .only(*WHO_FIELDS, "starts_at", "ends_at", "wrap_up_at", "place", "series__cadence")
         .order_by("starts_at", "pk")
     )
     found = policy.read_records(user, sessions, PURPOSE, limit=AGENDA_SHOWN, caseload=True)
