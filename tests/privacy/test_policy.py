@@ -3,12 +3,15 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from rapport.people.models import Role
 from rapport.privacy import actions, policy
-from rapport.privacy.models import Purpose
-from rapport.relationships.models import Note, Relationship, Visibility
+from rapport.privacy.models import AccessLogEntry, Purpose
+from rapport.relationships.models import Appreciation, Note, Relationship, Visibility
 from tests.factories import NoteFactory, RelationshipFactory, person
 from tests.world import OUTSIDERS
 
@@ -206,6 +209,82 @@ def test_records_in_named_relationships_are_the_general_rule_restricted_to_those
     assert world.private_note.pk not in {
         n.pk for n in policy.visible_in(world.teacher, Note.objects.all(), [world.relationship])
     }
+
+
+def _dated(record, field: str, minutes_ago: int):
+    type(record).objects.filter(pk=record.pk).update(
+        **{field: timezone.now() - datetime.timedelta(minutes=minutes_ago)}
+    )
+    return record
+
+
+def _newest_sources():
+    return [Note.objects.order_by("-created_at"), Appreciation.objects.order_by("-sent_at")]
+
+
+def _dated_at(record):
+    return record.sent_at if isinstance(record, Appreciation) else record.created_at
+
+
+def test_the_newest_of_several_kinds_come_together_and_only_those_shown_are_logged(world):
+    """``read_newest``: the newest records of all its sources by date, of what the person may see
+    in the relationships named; one read per source however long the history, and the access
+    log lists exactly what is returned (of what others wrote), not all that was read."""
+    rel, coach, teacher = world.relationship, world.coach, world.teacher
+    Note.objects.all().delete()
+    note_new = _dated(
+        NoteFactory(relationship=rel, author=coach, visibility=Visibility.SHARED), "created_at", 1
+    )
+    _dated(NoteFactory(relationship=rel, author=coach, visibility=Visibility.PRIVATE), "created_at", 0)
+    note_old = _dated(
+        NoteFactory(relationship=rel, author=teacher, visibility=Visibility.SHARED), "created_at", 30
+    )
+    thanks = _dated(
+        Appreciation.objects.create(
+            relationship=rel,
+            author=coach,
+            visibility=Visibility.SHARED,
+            message="Thank you.",
+            sent_to="t@example.org",
+        ),
+        "sent_at",
+        10,
+    )
+    _dated(NoteFactory(relationship=rel, author=coach, visibility=Visibility.SHARED), "created_at", 60)
+
+    before = AccessLogEntry.objects.order_by("seq").values_list("seq", flat=True).last() or 0
+    with CaptureQueriesContext(connection) as queries:
+        shown = policy.read_newest(teacher, _newest_sources(), Purpose.TEACHER_SPACE, 3, _dated_at, [rel])
+    assert [(type(record), record.pk) for record in shown] == [
+        (Note, note_new.pk),
+        (Appreciation, thanks.pk),
+        (Note, note_old.pk),
+    ]
+    assert shown[1].message == "Thank you."  # read whole, decrypted
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "privacy_access" not in q["sql"]
+    ]
+    assert len(reads) == 2  # one per source
+    logged = AccessLogEntry.objects.filter(seq__gt=before).order_by("seq")
+    assert [(entry.record_type, entry.record_id) for entry in logged] == [
+        ("relationships.note", note_new.pk),
+        ("relationships.appreciation", thanks.pk),
+    ]  # the teacher's own note is shown, not logged: nobody else read it
+    assert {entry.purpose for entry in logged} == {Purpose.TEACHER_SPACE}
+
+    # The coach also sees their private note; a person outside the relationship sees nothing of it,
+    # even when they name it; nothing asked, nothing read.
+    assert policy.read_newest(coach, _newest_sources(), Purpose.RELATIONSHIP_PAGE, 1, _dated_at, [rel])[
+        0
+    ].visibility == (Visibility.PRIVATE)
+    for name in OUTSIDERS:
+        assert (
+            policy.read_newest(world.principal(name), _newest_sources(), Purpose.SEARCH, 5, _dated_at, [rel])
+            == []
+        ), name
+    assert policy.read_newest(teacher, [], Purpose.TEACHER_SPACE, 5, _dated_at, [rel]) == []
 
 
 def test_own_records_are_the_general_rule_restricted_to_their_author(world):
