@@ -276,14 +276,13 @@ def test_the_newest_of_several_kinds_come_together_and_only_those_shown_are_logg
 
     # The coach also sees their private note; a person outside the relationship sees nothing of it,
     # even when they name it; nothing asked, nothing read.
-    assert policy.read_newest(coach, _newest_sources(), Purpose.RELATIONSHIP_PAGE, 1, _dated_at, [rel])[
-        0
-    ].visibility == (Visibility.PRIVATE)
+    for_coach = policy.read_newest(coach, _newest_sources(), Purpose.RELATIONSHIP_PAGE, 1, _dated_at, [rel])
+    assert for_coach[0].visibility == Visibility.PRIVATE
     for name in OUTSIDERS:
-        assert (
-            policy.read_newest(world.principal(name), _newest_sources(), Purpose.SEARCH, 5, _dated_at, [rel])
-            == []
-        ), name
+        outsider = world.principal(name)
+        assert policy.read_newest(outsider, _newest_sources(), Purpose.SEARCH, 5, _dated_at, [rel]) == [], (
+            name
+        )
     assert policy.read_newest(teacher, [], Purpose.TEACHER_SPACE, 5, _dated_at, [rel]) == []
 
 
