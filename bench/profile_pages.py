@@ -58,12 +58,16 @@ def main() -> int:
     from bench.run import people, resolve
 
     print(f"{args.db}, {'small' if args.small else 'full'} district, {args.runs} runs")
+    _measure_templates()
     # The mean counts the garbage collector's pauses, a real cost; the median does not move with
     # them.
     # CPU time of this thread (SQLite's work included, PostgreSQL's server not) moves least when
     # the machine is shared: the figure to compare two versions of a page by on a busy machine.
-    print("| page | mean ms | median ms | median CPU ms | queries |")
-    print("|---|---:|---:|---:|---:|")
+    # Of the CPU time: rendering the response's template (reads the template makes itself
+    # included: "in template"), and this process's part of running the SQL (for PostgreSQL, not
+    # the server's).
+    print("| page | mean ms | median ms | median CPU ms | template ms | SQL ms | queries (in template) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for page in [BASELINE, SIGNED_IN_FLOOR, *PAGES]:
         user = people(page.who, 1)[0]
         paths = resolve(page, [user])
@@ -74,6 +78,49 @@ def main() -> int:
         client.force_login(user)
         profile_one(page, partial(client.get, paths[0], secure=True), args, connection)
     return 0
+
+
+class _Split:
+    """CPU time of one answer spent rendering its template and running its SQL."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.template = self.sql = 0.0
+        self.rendering = False
+        self.queries_in_template = 0
+
+    def run_sql(self, execute, sql, *rest):
+        started = time.thread_time()
+        try:
+            return execute(sql, *rest)
+        finally:
+            self.sql += time.thread_time() - started
+            self.queries_in_template += self.rendering
+
+
+_SPLIT = _Split()
+
+
+def _measure_templates() -> None:
+    """Time the outermost template rendering of each answer (an include renders inside it)."""
+    from django.template.backends.django import Template
+
+    render = Template.render
+
+    def timed_render(template, *args, **kwargs):
+        if _SPLIT.rendering:
+            return render(template, *args, **kwargs)
+        _SPLIT.rendering = True
+        started = time.thread_time()
+        try:
+            return render(template, *args, **kwargs)
+        finally:
+            _SPLIT.template += time.thread_time() - started
+            _SPLIT.rendering = False
+
+    Template.render = timed_render
 
 
 def profile_one(page, get, args, connection) -> None:
@@ -91,15 +138,20 @@ def profile_one(page, get, args, connection) -> None:
     with connection.execute_wrapper(timed):
         get()
     gc.collect()  # the process's first full collection is not this page's (bench/instructions.py)
-    times, cpu = [], []
-    for _ in range(args.runs):
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        get()
-        cpu.append((time.thread_time() - started_cpu) * 1000)
-        times.append((time.perf_counter() - started) * 1000)
+    times, cpu, template, sql = [], [], [], []
+    with connection.execute_wrapper(_SPLIT.run_sql):
+        for _ in range(args.runs):
+            _SPLIT.clear()
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            get()
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            times.append((time.perf_counter() - started) * 1000)
+            template.append(_SPLIT.template * 1000)
+            sql.append(_SPLIT.sql * 1000)
     print(
         f"| {page.name} | {statistics.mean(times):.2f} | {statistics.median(times):.2f} "
-        f"| {statistics.median(cpu):.2f} | {len(queries)} |"
+        f"| {statistics.median(cpu):.2f} | {statistics.median(template):.2f} | {statistics.median(sql):.2f} "
+        f"| {len(queries)} ({_SPLIT.queries_in_template}) |"
     )
     if args.queries:
         for ms, sql in queries:
