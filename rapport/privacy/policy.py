@@ -543,15 +543,21 @@ def consents_of_shares(
 
 def consents_asked_of(user: Anyone) -> QuerySet[TeacherConsent]:
     """Asks to share records about this person with a coach lead, and their answers: the
-    ones still asked, and the ones they agreed to, while the share lasts."""
+    ones still asked, and the ones they agreed to, while the share lasts. The share's people are
+    read only when there are asks (prefetched): a teacher's home asks this on every visit, and
+    most of the time there are none."""
     if not _authenticated(user):
         return TeacherConsent.objects.none()
-    return TeacherConsent.objects.filter(
-        teacher=user,
-        relationship__in=coached_in(user),
-        share__ended_at__isnull=True,
-        state__in=(ConsentState.ASKED, ConsentState.AGREED),
-    ).select_related("share__coach", "share__coach_lead", "share__content_type")
+    return (
+        TeacherConsent.objects.filter(
+            teacher=user,
+            relationship__in=coached_in(user),
+            share__ended_at__isnull=True,
+            state__in=(ConsentState.ASKED, ConsentState.AGREED),
+        )
+        .select_related("share")
+        .prefetch_related("share__coach", "share__coach_lead", "share__content_type")
+    )
 
 
 def get_consent_to_answer(user: Person, pk: int) -> TeacherConsent:

@@ -14,9 +14,11 @@ from django.utils import timezone
 from rapport.coaching import actions as coaching_actions
 from rapport.coaching.models import AgreementAcknowledgement, Side
 from rapport.people.models import Role
+from rapport.privacy.actions import share_with_coach_leads
 from rapport.privacy.models import AccessLogEntry, Purpose
 from rapport.relationships.models import Relationship, Visibility
 from rapport.web.teacher_home import RECENT_SHOWN
+from tests.conversations.samples import make_conversation
 from tests.factories import NoteFactory, RelationshipFactory, SchoolFactory, person
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +219,21 @@ def test_what_a_coach_and_a_peer_shared_comes_in_one_list_each_kind_read_once(wo
 def test_nobody_but_a_teacher_has_this_home(world, client_as):
     for user in (world.coach, world.leader, world.site_admin):
         assert client_as(user).get(reverse("teacher_space")).status_code == 403
+
+
+def test_asks_to_share_cost_the_same_reads_however_many_there_are(world, client_as):
+    """The conversations the coach asks to share with a coach lead: their people are read only
+    when there are asks, and then in a fixed number of reads, one ask or several."""
+    count = _query_counter(client_as(world.teacher))
+    count()
+    none = count()
+
+    share_with_coach_leads(make_conversation(world), [world.coach_lead])
+    one = count()
+    assert one > none  # the asks' conversations and people are read only now
+    for _ in range(3):
+        share_with_coach_leads(make_conversation(world), [world.coach_lead])
+    page = _home(client_as, world.teacher)
+    asked = f"{world.coach.get_short_name()} asks to share it with {world.coach_lead.full_name}"
+    assert page.count(asked) == 4
+    assert count() == one
