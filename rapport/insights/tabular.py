@@ -1,13 +1,14 @@
-"""Tables as CSV or Excel files: the one writer every export uses."""
+"""Tables as CSV or Excel files: the one writer every export uses.
+
+openpyxl is imported when a spreadsheet is written, not with this module: with the numpy it
+brings along it is ~11 MB in every web worker, and most workers never write one.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 # A spreadsheet runs a cell starting with one of these as a formula; a name
 # from a roster file must never become one (CSV injection).
@@ -31,6 +32,9 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 
 def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.worksheets[0]  # a new workbook's one sheet, its active one
     sheet.title = title[:31]
