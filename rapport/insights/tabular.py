@@ -1,7 +1,7 @@
 """Tables as CSV or Excel files: the one writer every export uses.
 
-openpyxl is imported when a spreadsheet is written, not with this module: with the numpy it
-brings along it is ~11 MB in every web worker, and most workers never write one.
+openpyxl is imported when a spreadsheet is written, not with this module: it is ~6 MB of a web
+worker's memory, and most workers never write a spreadsheet.
 """
 
 from __future__ import annotations
